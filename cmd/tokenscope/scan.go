@@ -1,0 +1,219 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tokenscope/tokenscope/detectors/scope"
+	"github.com/tokenscope/tokenscope/reporters"
+	"github.com/tokenscope/tokenscope/rules"
+	"github.com/tokenscope/tokenscope/scanner"
+	"github.com/tokenscope/tokenscope/scanner/dir"
+)
+
+// ScanOptions is everything `tokenscope scan` needs, parsed from flags.
+type ScanOptions struct {
+	Paths          []string
+	Format         string
+	Output         string
+	ShowSecrets    bool
+	FailOn         scope.Level
+	MaxFileSize    int64
+	FollowSymlinks bool
+	Exclude        []string
+	Workers        int
+	Progress       bool
+}
+
+// newCmdScan builds the scan command. runF replaces the behaviour in tests
+// of flag parsing; nil means runScan.
+func newCmdScan(s *Streams, runF func(*ScanOptions) error) *cobra.Command {
+	opts := &ScanOptions{}
+	var failOn, maxSize string
+	var noProgress bool
+	cmd := &cobra.Command{
+		Use:   "scan [path ...]",
+		Short: "Scan directories and files for credentials",
+		Long: `Scan directories and files for credentials, and rate each by the damage it
+could do. Every regular file is read, hidden and git-ignored ones included;
+.git internals are left to the history scan. Secrets are redacted in every
+report unless --show-secrets is given.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
+2 usage error, or nothing could be scanned.`,
+		Example: `  tokenscope scan .
+  tokenscope scan --format sarif -o results.sarif .
+  tokenscope scan --format json ./some/dir ./a/file.env
+  tokenscope scan --fail-on broad .`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Paths = args
+			if len(opts.Paths) == 0 {
+				opts.Paths = []string{"."}
+			}
+			lvl, err := scope.ParseLevel(failOn)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			opts.FailOn = lvl
+			n, err := parseSize(maxSize)
+			if err != nil {
+				return usageErr("--max-file-size: %v", err)
+			}
+			opts.MaxFileSize = n
+			if _, err := reporters.New(opts.Format); err != nil {
+				return usageErr("--format: %v", err)
+			}
+			opts.Progress = !noProgress && s.ErrTTY
+			if runF != nil {
+				return runF(opts)
+			}
+			return runScan(cmd, s, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.Format, "format", "f", "terminal", "report format: terminal, json or sarif")
+	f.StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of standard output")
+	f.BoolVar(&opts.ShowSecrets, "show-secrets", false, "print raw secrets in reports (off: every secret is redacted)")
+	f.StringVar(&failOn, "fail-on", "low", "exit 1 when a finding reaches this severity: info, low, medium, high (alias broad), critical, none")
+	f.StringVar(&maxSize, "max-file-size", "25MB", "scan at most this much of each file (larger files are scanned up to it in chunks and reported)")
+	f.BoolVar(&opts.FollowSymlinks, "follow-symlinks", false, "follow symbolic links that stay inside the scanned root")
+	f.StringArrayVar(&opts.Exclude, "exclude", nil, "skip paths matching this glob (relative path or base name); repeatable")
+	f.IntVarP(&opts.Workers, "workers", "j", 0, "files scanned at once (default: number of CPUs)")
+	f.BoolVar(&noProgress, "no-progress", false, "never show the progress line on standard error")
+	return cmd
+}
+
+func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
+	if err := dir.CheckRoots(opts.Paths); err != nil {
+		return usageErr("%v", err)
+	}
+	set, err := rules.BuiltinSet()
+	if err != nil {
+		return fmt.Errorf("loading rules: %w", err)
+	}
+	prog := newProgress(s, opts.Progress)
+	eng := scanner.NewEngine(set, scanner.Options{
+		Workers:     opts.Workers,
+		MaxFileSize: opts.MaxFileSize,
+		ShowSecrets: opts.ShowSecrets,
+		Progress:    prog.update,
+	})
+	src := dir.New(opts.Paths, dir.Options{FollowSymlinks: opts.FollowSymlinks, Exclude: opts.Exclude, Via: "workspace"})
+	prog.start()
+	res, err := eng.Run(cmd.Context(), src)
+	prog.stop()
+	if err != nil {
+		if errors.Is(err, scanner.ErrNothingScanned) {
+			return &exitError{code: exitUsage, err: err}
+		}
+		if res == nil {
+			return &exitError{code: exitUsage, err: err}
+		}
+		// interrupted: report what was found so far
+		fmt.Fprintln(s.Err, "tokenscope: scan interrupted:", err)
+	}
+	return report(s, opts.Format, opts.Output, reporters.Run{
+		ToolName: "tokenscope", ToolVersion: version, Command: "scan",
+		Roots: opts.Paths, Rules: infoMap(set), FailOn: opts.FailOn,
+		ShowSecrets: opts.ShowSecrets, Color: s.colorAllowed() && opts.Output == "",
+	}, res)
+}
+
+// report writes the report, then decides the exit code from --fail-on.
+func report(s *Streams, format, output string, run reporters.Run, res *scanner.Result) error {
+	rep, err := reporters.New(format)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	var buf bytes.Buffer
+	if err := rep.Report(&buf, run, res); err != nil {
+		return fmt.Errorf("writing %s report: %w", format, err)
+	}
+	if output == "" || output == "-" {
+		if _, err := s.Out.Write(buf.Bytes()); err != nil {
+			return err
+		}
+	} else if err := writeOutput(output, buf.Bytes()); err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	if res.Stats.Items == 0 && len(res.Skipped) > 0 && len(res.Findings) == 0 {
+		return &exitError{code: exitUsage, err: errors.New("nothing could be scanned: every item was skipped (see the report)")}
+	}
+	for _, f := range res.Findings {
+		if run.FailOn.Trips(f.Severity) {
+			return findingsExit
+		}
+	}
+	return nil
+}
+
+// writeOutput writes a finished report to path. An existing non-regular
+// file or a symlink (/dev/null, a fifo, a link) is written through, never
+// replaced; a regular file is replaced atomically, so a report is never
+// left half-written.
+func writeOutput(path string, data []byte) error {
+	if info, err := os.Lstat(path); err == nil && !info.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+		if err != nil {
+			// some devices refuse O_TRUNC
+			f, err = os.OpenFile(path, os.O_WRONLY, 0)
+			if err != nil {
+				return fmt.Errorf("opening %s: %w", path, err)
+			}
+		}
+		if _, err := f.Write(data); err != nil {
+			f.Close()
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
+		return f.Close()
+	}
+	dirName := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dirName, ".tokenscope-report-*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// parseSize reads sizes such as 25MB, 512KiB, 1G or plain bytes.
+func parseSize(s string) (int64, error) {
+	t := strings.TrimSpace(strings.ToUpper(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		m      int64
+	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t = strings.TrimSpace(strings.TrimSuffix(t, u.suffix))
+			mult = u.m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%q is not a size (examples: 25MB, 512KB, 1048576)", s)
+	}
+	return n * mult, nil
+}

@@ -1,0 +1,208 @@
+package detectors
+
+import (
+	"fmt"
+	"regexp"
+	"regexp/syntax"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/tokenscope/tokenscope/detectors/scope"
+)
+
+// RuleSpec is one rule as written in a rules/*.yaml file.
+type RuleSpec struct {
+	ID          string   `yaml:"id"`
+	Provider    string   `yaml:"provider"`
+	Kind        string   `yaml:"kind"`
+	Description string   `yaml:"description"`
+	Literals    []string `yaml:"literals"`
+	// Pattern is a Go regexp. The credential is the named group "secret",
+	// or the whole match when there is none.
+	Pattern string `yaml:"pattern"`
+	// MaxLen must be given when the pattern has no bound of its own.
+	MaxLen int `yaml:"max_len"`
+	// Validate names an offline check of the token's own structure (a
+	// checksum); see Validators.
+	Validate string `yaml:"validate"`
+	// MinEntropy rejects secrets whose Shannon entropy (bits per byte) is
+	// below it.
+	MinEntropy float64 `yaml:"min_entropy"`
+	// Scope is the vendor-documented scope of this kind of credential.
+	Scope scope.Scope `yaml:"scope"`
+	// Examples are test inputs; see the rules package for their template
+	// syntax. Positive examples must be found, negative ones must not.
+	Examples struct {
+		Positive []string `yaml:"positive"`
+		Negative []string `yaml:"negative"`
+	} `yaml:"examples"`
+}
+
+// Rule is a detector compiled from a RuleSpec.
+type Rule struct {
+	spec     RuleSpec
+	re       *regexp.Regexp
+	secretIx int
+	maxLen   int
+	validate func(string) bool
+}
+
+// CompileRule checks a spec and compiles it into a detector.
+func CompileRule(spec RuleSpec) (*Rule, error) {
+	if spec.ID == "" || spec.Provider == "" || spec.Kind == "" {
+		return nil, fmt.Errorf("rule %q: id, provider and kind are required", spec.ID)
+	}
+	if len(spec.Literals) == 0 {
+		return nil, fmt.Errorf("rule %s: at least one literal is required", spec.ID)
+	}
+	re, err := regexp.Compile(spec.Pattern)
+	if err != nil {
+		return nil, fmt.Errorf("rule %s: pattern: %w", spec.ID, err)
+	}
+	r := &Rule{spec: spec, re: re, secretIx: re.SubexpIndex("secret")}
+	parsed, err := syntax.Parse(spec.Pattern, syntax.Perl)
+	if err != nil {
+		return nil, fmt.Errorf("rule %s: pattern: %w", spec.ID, err)
+	}
+	n, bounded := regexpMaxLen(parsed.Simplify())
+	switch {
+	case spec.MaxLen > 0:
+		r.maxLen = spec.MaxLen
+	case bounded:
+		r.maxLen = n
+	default:
+		return nil, fmt.Errorf("rule %s: pattern has no upper bound on its length; set max_len", spec.ID)
+	}
+	if r.maxLen > MaxWindow {
+		return nil, fmt.Errorf("rule %s: max length %d exceeds %d", spec.ID, r.maxLen, MaxWindow)
+	}
+	for _, l := range spec.Literals {
+		if len(l) < 3 {
+			return nil, fmt.Errorf("rule %s: literal %q is shorter than 3 bytes", spec.ID, l)
+		}
+	}
+	if spec.Validate != "" {
+		v, ok := Validator(spec.Validate)
+		if !ok {
+			return nil, fmt.Errorf("rule %s: unknown validation %q", spec.ID, spec.Validate)
+		}
+		r.validate = v
+	}
+	if err := spec.Scope.Validate(); err != nil {
+		return nil, fmt.Errorf("rule %s: %w", spec.ID, err)
+	}
+	r.spec.Scope = spec.Scope.Normalize()
+	if r.spec.Scope.Confidence == scope.ConfidenceDefault && len(spec.Scope.Evidence) > 0 {
+		r.spec.Scope.Confidence = scope.ConfidencePrefix
+	}
+	return r, nil
+}
+
+// Spec returns the rule as written.
+func (r *Rule) Spec() RuleSpec { return r.spec }
+
+func (r *Rule) Info() Info {
+	return Info{ID: r.spec.ID, Provider: r.spec.Provider, Kind: r.spec.Kind, Description: r.spec.Description, Base: r.spec.Scope}
+}
+
+func (r *Rule) Literals() []string { return r.spec.Literals }
+func (r *Rule) MaxLen() int        { return r.maxLen }
+
+func (r *Rule) Find(window []byte, emit func(Candidate)) {
+	for _, m := range r.re.FindAllSubmatchIndex(window, -1) {
+		lo, hi := m[0], m[1]
+		if r.secretIx > 0 && m[2*r.secretIx] >= 0 {
+			lo, hi = m[2*r.secretIx], m[2*r.secretIx+1]
+		}
+		secret := string(window[lo:hi])
+		if r.validate != nil && !r.validate(secret) {
+			continue
+		}
+		if r.spec.MinEntropy > 0 && Entropy(secret) < r.spec.MinEntropy {
+			continue
+		}
+		emit(Candidate{
+			RuleID: r.spec.ID, Provider: r.spec.Provider, Kind: r.spec.Kind,
+			Secret: secret, Start: lo, End: hi, Scope: r.spec.Scope.Clone(),
+		})
+	}
+}
+
+// regexpMaxLen returns the longest byte length re can match, and false when
+// it has no bound.
+func regexpMaxLen(re *syntax.Regexp) (int, bool) {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText,
+		syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpNoMatch:
+		return 0, true
+	case syntax.OpLiteral:
+		n := 0
+		for _, r := range re.Rune {
+			n += utf8.RuneLen(r)
+			if re.Flags&syntax.FoldCase != 0 && r < utf8.RuneSelf {
+				// folded ASCII stays one byte
+				continue
+			}
+		}
+		return n, true
+	case syntax.OpCharClass:
+		maxRune := rune(0)
+		for i := 1; i < len(re.Rune); i += 2 {
+			if re.Rune[i] > maxRune {
+				maxRune = re.Rune[i]
+			}
+		}
+		if maxRune < utf8.RuneSelf {
+			return 1, true
+		}
+		return utf8.UTFMax, true
+	case syntax.OpAnyCharNotNL, syntax.OpAnyChar:
+		return utf8.UTFMax, true
+	case syntax.OpCapture:
+		return regexpMaxLen(re.Sub[0])
+	case syntax.OpQuest:
+		return regexpMaxLen(re.Sub[0])
+	case syntax.OpStar, syntax.OpPlus:
+		return 0, false
+	case syntax.OpRepeat:
+		if re.Max < 0 {
+			return 0, false
+		}
+		n, ok := regexpMaxLen(re.Sub[0])
+		return n * re.Max, ok
+	case syntax.OpConcat:
+		total := 0
+		for _, s := range re.Sub {
+			n, ok := regexpMaxLen(s)
+			if !ok {
+				return 0, false
+			}
+			total += n
+		}
+		return total, true
+	case syntax.OpAlternate:
+		best := 0
+		for _, s := range re.Sub {
+			n, ok := regexpMaxLen(s)
+			if !ok {
+				return 0, false
+			}
+			if n > best {
+				best = n
+			}
+		}
+		return best, true
+	}
+	return 0, false
+}
+
+// Validator returns the named offline structure check.
+func Validator(name string) (func(string) bool, bool) {
+	switch strings.ToLower(name) {
+	case "github-crc32":
+		return ValidGitHubChecksum, true
+	case "npm-crc32":
+		return ValidNpmChecksum, true
+	}
+	return nil, false
+}

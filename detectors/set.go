@@ -1,0 +1,166 @@
+package detectors
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
+)
+
+// MaxWindow is the largest MaxLen a detector may declare. It bounds the
+// overlap between chunks and so the memory a scan needs per worker.
+const MaxWindow = 16 << 10
+
+// A Set runs many detectors over content with one prefilter pass.
+// It is immutable after NewSet and safe for concurrent use; each goroutine
+// scans through its own Matcher.
+type Set struct {
+	dets    []Detector
+	maxLen  []int
+	owners  [][]int // literal index -> detectors that declared it
+	ac      ahocorasick.AhoCorasick
+	overlap int
+	infos   map[string]Info
+}
+
+// NewSet checks the detectors and builds the prefilter automaton.
+func NewSet(dets []Detector) (*Set, error) {
+	s := &Set{dets: dets, maxLen: make([]int, len(dets)), infos: map[string]Info{}}
+	litIndex := map[string]int{}
+	var lits []string
+	for i, d := range dets {
+		for _, inf := range AllInfos(d) {
+			if inf.ID == "" {
+				return nil, fmt.Errorf("detector %d has no id", i)
+			}
+			if _, dup := s.infos[inf.ID]; dup {
+				return nil, fmt.Errorf("rule id %q is declared twice", inf.ID)
+			}
+			s.infos[inf.ID] = inf
+		}
+		ml := d.MaxLen()
+		if ml <= 0 || ml > MaxWindow {
+			return nil, fmt.Errorf("detector %s: MaxLen %d outside 1..%d", d.Info().ID, ml, MaxWindow)
+		}
+		s.maxLen[i] = ml
+		if ml > s.overlap {
+			s.overlap = ml
+		}
+		if len(d.Literals()) == 0 {
+			return nil, fmt.Errorf("detector %s declares no literals", d.Info().ID)
+		}
+		for _, l := range d.Literals() {
+			if len(l) < 3 {
+				return nil, fmt.Errorf("detector %s: literal %q is shorter than 3 bytes", d.Info().ID, l)
+			}
+			key := strings.ToLower(l)
+			li, ok := litIndex[key]
+			if !ok {
+				li = len(lits)
+				litIndex[key] = li
+				lits = append(lits, key)
+				s.owners = append(s.owners, nil)
+			}
+			if n := len(s.owners[li]); n == 0 || s.owners[li][n-1] != i {
+				s.owners[li] = append(s.owners[li], i)
+			}
+		}
+	}
+	b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{
+		AsciiCaseInsensitive: true,
+		MatchKind:            ahocorasick.StandardMatch,
+		DFA:                  true,
+	})
+	s.ac = b.Build(lits)
+	return s, nil
+}
+
+// Detectors returns the detectors in the set, in the order given.
+func (s *Set) Detectors() []Detector { return s.dets }
+
+// Info returns the description of a rule id.
+func (s *Set) Info(id string) (Info, bool) {
+	inf, ok := s.infos[id]
+	return inf, ok
+}
+
+// Infos lists every rule the set can report, sorted by id.
+func (s *Set) Infos() []Info {
+	out := make([]Info, 0, len(s.infos))
+	for _, inf := range s.infos {
+		out = append(out, inf)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Overlap is how many bytes consecutive chunks of one stream must share so
+// that no match is split: twice the largest MaxLen.
+func (s *Set) Overlap() int { return 2 * s.overlap }
+
+// MaxMatch is the largest MaxLen of any detector.
+func (s *Set) MaxMatch() int { return s.overlap }
+
+type span struct{ lo, hi int }
+
+// A Matcher scans chunks for one goroutine, reusing its scratch space.
+type Matcher struct {
+	set  *Set
+	wins [][]span
+	used []int
+}
+
+// NewMatcher returns a Matcher for one goroutine.
+func (s *Set) NewMatcher() *Matcher {
+	return &Matcher{set: s, wins: make([][]span, len(s.dets))}
+}
+
+// Scan runs the set over chunk and reports every candidate with Start and
+// End as offsets into chunk. Candidates come grouped by detector; callers
+// that need them in order sort them.
+func (m *Matcher) Scan(chunk []byte, emit func(Candidate)) {
+	s := m.set
+	m.used = m.used[:0]
+	it := s.ac.IterOverlappingByte(chunk)
+	n := len(chunk)
+	for hit := it.Next(); hit != nil; hit = it.Next() {
+		for _, di := range s.owners[hit.Pattern()] {
+			ml := s.maxLen[di]
+			lo, hi := hit.Start()-ml, hit.End()+ml
+			if lo < 0 {
+				lo = 0
+			}
+			if hi > n {
+				hi = n
+			}
+			w := m.wins[di]
+			if len(w) == 0 {
+				m.used = append(m.used, di)
+			}
+			if k := len(w) - 1; k >= 0 && lo <= w[k].hi {
+				if hi > w[k].hi {
+					w[k].hi = hi
+				}
+				if lo < w[k].lo {
+					w[k].lo = lo
+				}
+				continue
+			}
+			m.wins[di] = append(w, span{lo, hi})
+		}
+	}
+	sort.Ints(m.used)
+	for _, di := range m.used {
+		d := s.dets[di]
+		for _, w := range m.wins[di] {
+			lo := w.lo
+			d.Find(chunk[w.lo:w.hi], func(c Candidate) {
+				c.Start += lo
+				c.End += lo
+				emit(c)
+			})
+		}
+		m.wins[di] = m.wins[di][:0]
+	}
+}

@@ -1,0 +1,100 @@
+// Package reporters writes a scan result: terminal (lipgloss), json and
+// sarif. A reporter takes a finished, sorted scanner.Result and a writer;
+// it decides nothing about what was found.
+package reporters
+
+import (
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/tokenscope/tokenscope/detectors"
+	"github.com/tokenscope/tokenscope/detectors/scope"
+	"github.com/tokenscope/tokenscope/scanner"
+)
+
+// Run describes the scan being reported.
+type Run struct {
+	// Tool is the tool's name and version.
+	ToolName    string
+	ToolVersion string
+	// Command is "scan" or "reach".
+	Command string
+	// Roots are the scanned paths as the user named them.
+	Roots []string
+	// Rules describes every rule id a finding may name.
+	Rules map[string]detectors.Info
+	// FailOn is the --fail-on level, so reports can say which findings
+	// fail the run.
+	FailOn scope.Level
+	// ShowSecrets is set when findings carry raw secrets.
+	ShowSecrets bool
+	// Color enables ANSI colour in the terminal report.
+	Color bool
+	// Width is the terminal width; 0 means 100.
+	Width int
+}
+
+// A Reporter writes one report. The error contract: an error means w may
+// hold a partial report; callers write to a buffer and copy it out only on
+// success, so no report is ever left half-written.
+type Reporter interface {
+	Report(w io.Writer, run Run, res *scanner.Result) error
+}
+
+// Formats lists the accepted --format values.
+var Formats = []string{"terminal", "json", "sarif"}
+
+// New returns the reporter for a --format value.
+func New(format string) (Reporter, error) {
+	switch format {
+	case "terminal", "text", "":
+		return Terminal{}, nil
+	case "json":
+		return JSON{}, nil
+	case "sarif":
+		return SARIF{}, nil
+	}
+	return nil, fmt.Errorf("unknown format %q (want terminal, json or sarif)", format)
+}
+
+// RulesUsed returns the infos of the rules that findings name, sorted by id.
+func RulesUsed(run Run, res *scanner.Result) []detectors.Info {
+	seen := map[string]bool{}
+	var out []detectors.Info
+	for _, f := range res.Findings {
+		if seen[f.RuleID] {
+			continue
+		}
+		seen[f.RuleID] = true
+		inf, ok := run.Rules[f.RuleID]
+		if !ok {
+			inf = detectors.Info{ID: f.RuleID, Provider: f.Provider, Kind: f.Kind}
+		}
+		out = append(out, inf)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// CountBySeverity counts findings per severity.
+func CountBySeverity(res *scanner.Result) map[scope.Severity]int {
+	m := map[scope.Severity]int{}
+	for _, f := range res.Findings {
+		m[f.Severity]++
+	}
+	return m
+}
+
+// HumanBytes prints a byte count as B, KB, MB or GB (powers of 1024).
+func HumanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

@@ -1,0 +1,102 @@
+// Package rules holds the built-in rule files, one YAML file per provider,
+// and turns them into detectors.
+package rules
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/tokenscope/tokenscope/detectors"
+)
+
+//go:embed *.yaml
+var files embed.FS
+
+// File is the shape of one rules/*.yaml file.
+type File struct {
+	// Provider is the default provider of every rule in the file.
+	Provider string               `yaml:"provider"`
+	Rules    []detectors.RuleSpec `yaml:"rules"`
+}
+
+// Specs reads every embedded rule file, in file-name order.
+func Specs() ([]detectors.RuleSpec, error) { return specsFrom(files) }
+
+func specsFrom(fsys fs.FS) ([]detectors.RuleSpec, error) {
+	names, err := fs.Glob(fsys, "*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var out []detectors.RuleSpec
+	for _, name := range names {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		var f File
+		dec := yaml.NewDecoder(bytes.NewReader(b))
+		dec.KnownFields(true)
+		if err := dec.Decode(&f); err != nil {
+			return nil, fmt.Errorf("rules/%s: %w", name, err)
+		}
+		for _, r := range f.Rules {
+			if r.Provider == "" {
+				r.Provider = f.Provider
+			}
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// Load compiles every embedded rule.
+func Load() ([]*detectors.Rule, error) {
+	specs, err := Specs()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*detectors.Rule, 0, len(specs))
+	seen := map[string]bool{}
+	for _, s := range specs {
+		if seen[s.ID] {
+			return nil, fmt.Errorf("rule id %q is declared twice", s.ID)
+		}
+		seen[s.ID] = true
+		r, err := detectors.CompileRule(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Builtin returns every built-in detector: the compiled rules followed by
+// the code detectors.
+func Builtin() ([]detectors.Detector, error) {
+	rs, err := Load()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]detectors.Detector, 0, len(rs)+8)
+	for _, r := range rs {
+		out = append(out, r)
+	}
+	out = append(out, detectors.CodeDetectors()...)
+	return out, nil
+}
+
+// BuiltinSet builds the detector set from every built-in detector.
+func BuiltinSet() (*detectors.Set, error) {
+	ds, err := Builtin()
+	if err != nil {
+		return nil, err
+	}
+	return detectors.NewSet(ds)
+}

@@ -1,0 +1,503 @@
+package scanner
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sourcegraph/conc/pool"
+
+	"github.com/tokenscope/tokenscope/detectors"
+	"github.com/tokenscope/tokenscope/detectors/scope"
+)
+
+// DefaultMaxFileSize is how much of one item is scanned by default.
+const DefaultMaxFileSize = 25 << 20
+
+// DefaultChunkSize is how much is read at a time from one item.
+const DefaultChunkSize = 1 << 20
+
+// binarySniff is how many leading bytes are checked for NUL to call
+// content binary (as git does).
+const binarySniff = 8000
+
+// Options tune an Engine. The zero value is usable.
+type Options struct {
+	// Workers is the number of items scanned at once; 0 means GOMAXPROCS.
+	Workers int
+	// MaxFileSize is how many bytes of one item are scanned; the rest is
+	// reported as skipped. 0 means DefaultMaxFileSize.
+	MaxFileSize int64
+	// ChunkSize is how many bytes are read at a time; 0 means
+	// DefaultChunkSize.
+	ChunkSize int
+	// ShowSecrets keeps raw secrets in findings. Off by default.
+	ShowSecrets bool
+	// ScanBinary scans files that look binary instead of skipping them.
+	ScanBinary bool
+	// Progress, when set, is called from the scanning goroutines after
+	// each item with running totals. It must be cheap and safe for
+	// concurrent use.
+	Progress func(items, bytes int64)
+}
+
+// Engine runs sources through a detector set.
+type Engine struct {
+	set  *detectors.Set
+	opts Options
+}
+
+// NewEngine returns an engine over set.
+func NewEngine(set *detectors.Set, opts Options) *Engine {
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opts.MaxFileSize <= 0 {
+		opts.MaxFileSize = DefaultMaxFileSize
+	}
+	if opts.ChunkSize <= 0 {
+		opts.ChunkSize = DefaultChunkSize
+	}
+	return &Engine{set: set, opts: opts}
+}
+
+// Set returns the engine's detector set.
+func (e *Engine) Set() *detectors.Set { return e.set }
+
+// ErrNothingScanned is returned by Run when every source failed and no item
+// could be read.
+var ErrNothingScanned = errors.New("nothing could be scanned")
+
+// collector gathers results from many goroutines.
+type collector struct {
+	mu       sync.Mutex
+	findings []Finding
+	skipped  []Skipped
+	items    atomic.Int64
+	bytes    atomic.Int64
+}
+
+func (c *collector) skip(s Skipped) {
+	c.mu.Lock()
+	c.skipped = append(c.skipped, s)
+	c.mu.Unlock()
+}
+
+// Run scans every item of every source and returns the sorted result.
+// Per-item problems become Skipped entries; Run returns an error only when
+// ctx is cancelled (with what was found so far) or a source fails as a
+// whole.
+func (e *Engine) Run(ctx context.Context, sources ...Source) (*Result, error) {
+	start := time.Now()
+	col := &collector{}
+	items := make(chan Item, 4*e.opts.Workers)
+
+	var srcErrs []error
+	walkers := pool.New().WithErrors()
+	walkers.Go(func() error {
+		defer close(items)
+		for _, src := range sources {
+			err := src.Walk(ctx, func(it Item) error {
+				select {
+				case items <- it:
+					return nil
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}, col.skip)
+			if err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				srcErrs = append(srcErrs, fmt.Errorf("%s: %w", src.Name(), err))
+			}
+		}
+		return nil
+	})
+
+	workers := pool.New()
+	for i := 0; i < e.opts.Workers; i++ {
+		workers.Go(func() {
+			w := e.newWorker(col)
+			for it := range items {
+				if ctx.Err() != nil {
+					continue // drain so the walker can finish
+				}
+				w.scanItem(it)
+			}
+		})
+	}
+	workers.Wait()
+	walkErr := walkers.Wait()
+
+	res := e.finish(col)
+	res.Stats.Duration = time.Since(start)
+	if walkErr != nil {
+		return res, walkErr
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	if len(srcErrs) > 0 && res.Stats.Items == 0 {
+		return res, fmt.Errorf("%w: %w", ErrNothingScanned, errors.Join(srcErrs...))
+	}
+	for _, err := range srcErrs {
+		res.Skipped = append(res.Skipped, Skipped{Path: "", Reason: err.Error()})
+	}
+	res.Stats.Skipped = int64(len(res.Skipped))
+	return res, nil
+}
+
+// ScanBytes scans one in-memory item synchronously. Sources that already
+// hold content (environment variables, parsed credential stores) and tests
+// use it.
+func (e *Engine) ScanBytes(origin Origin, content []byte) []Finding {
+	col := &collector{}
+	w := e.newWorker(col)
+	w.scanItem(Item{Origin: origin, Size: int64(len(content)), Open: func() (io.ReadCloser, error) {
+		return io.NopCloser(bytes.NewReader(content)), nil
+	}})
+	return e.finish(col).Findings
+}
+
+type worker struct {
+	e    *Engine
+	col  *collector
+	m    *detectors.Matcher
+	buf  []byte
+	cand []located
+	out  []Finding
+}
+
+type located struct {
+	c   detectors.Candidate
+	abs int64 // absolute offset of c.Start in the item
+}
+
+func (e *Engine) newWorker(col *collector) *worker {
+	return &worker{
+		e:   e,
+		col: col,
+		m:   e.set.NewMatcher(),
+		buf: make([]byte, e.opts.ChunkSize+e.set.Overlap()),
+	}
+}
+
+// scanItem reads an item in chunks that overlap by twice the longest match,
+// so every match is seen whole exactly once.
+func (w *worker) scanItem(it Item) {
+	rc, err := it.Open()
+	if err != nil {
+		w.col.skip(Skipped{Path: it.Origin.Path, Reason: reason(err)})
+		return
+	}
+	defer rc.Close()
+
+	maxLen := w.e.set.MaxMatch()
+	overlap := 2 * maxLen
+	limit := w.e.opts.MaxFileSize
+	var (
+		carry    int   // bytes carried from the previous chunk
+		bufStart int64 // absolute offset of buf[0]
+		accepted int64 = -1
+		total    int64
+		lines    lineCounter
+		first    = true
+	)
+	w.out = w.out[:0]
+	for {
+		want := len(w.buf) - carry
+		if rem := limit - total; int64(want) > rem {
+			want = int(rem)
+		}
+		n, rerr := io.ReadFull(rc, w.buf[carry:carry+want])
+		total += int64(n)
+		data := w.buf[:carry+n]
+		eof := rerr != nil || total >= limit
+		if rerr != nil && !errors.Is(rerr, io.EOF) && !errors.Is(rerr, io.ErrUnexpectedEOF) {
+			w.col.skip(Skipped{Path: it.Origin.Path, Reason: "read error: " + reason(rerr), Partial: total > 0})
+		}
+		if first {
+			first = false
+			sniff := data
+			if len(sniff) > binarySniff {
+				sniff = sniff[:binarySniff]
+			}
+			if !w.e.opts.ScanBinary && bytes.IndexByte(sniff, 0) >= 0 {
+				w.col.skip(Skipped{Path: it.Origin.Path, Reason: "binary file"})
+				w.col.items.Add(1)
+				return
+			}
+		}
+		// Matches ending within the last maxLen bytes wait for the next
+		// chunk, which starts overlap bytes before this one's end.
+		acceptTo := bufStart + int64(len(data)) - int64(maxLen)
+		if eof {
+			acceptTo = bufStart + int64(len(data))
+		}
+		w.cand = w.cand[:0]
+		w.m.Scan(data, func(c detectors.Candidate) {
+			end := bufStart + int64(c.End)
+			if end <= accepted || end > acceptTo {
+				return
+			}
+			w.cand = append(w.cand, located{c: c, abs: bufStart + int64(c.Start)})
+		})
+		sort.Slice(w.cand, func(i, j int) bool {
+			if w.cand[i].abs != w.cand[j].abs {
+				return w.cand[i].abs < w.cand[j].abs
+			}
+			return w.cand[i].c.RuleID < w.cand[j].c.RuleID
+		})
+		for _, lc := range w.cand {
+			w.out = append(w.out, w.e.newFinding(it.Origin, lc, data, bufStart, &lines))
+		}
+		accepted = acceptTo
+		if eof {
+			break
+		}
+		// carry the tail
+		keep := overlap
+		if keep > len(data) {
+			keep = len(data)
+		}
+		lines.advance(data, bufStart, acceptTo)
+		copy(w.buf, data[len(data)-keep:])
+		bufStart += int64(len(data) - keep)
+		carry = keep
+	}
+	if total >= limit {
+		var more [1]byte
+		if n, _ := rc.Read(more[:]); n > 0 {
+			w.col.skip(Skipped{Path: it.Origin.Path, Partial: true,
+				Reason: fmt.Sprintf("larger than --max-file-size: only the first %d bytes were scanned", limit)})
+		}
+	}
+	w.col.items.Add(1)
+	w.col.bytes.Add(total)
+	if w.e.opts.Progress != nil {
+		w.e.opts.Progress(w.col.items.Load(), w.col.bytes.Load())
+	}
+	if len(w.out) > 0 {
+		w.col.mu.Lock()
+		w.col.findings = append(w.col.findings, w.out...)
+		w.col.mu.Unlock()
+	}
+}
+
+// lineCounter tracks line numbers across chunks: pos is an absolute offset
+// up to which newlines have been counted.
+type lineCounter struct {
+	pos       int64
+	line      int   // newlines before pos
+	lineStart int64 // absolute offset of the line holding pos
+}
+
+// advance counts newlines in data (which starts at bufStart) up to abs.
+func (l *lineCounter) advance(data []byte, bufStart, abs int64) {
+	if abs <= l.pos {
+		return
+	}
+	seg := data[l.pos-bufStart : abs-bufStart]
+	if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
+		l.line += n
+		l.lineStart = l.pos + int64(bytes.LastIndexByte(seg, '\n')) + 1
+	}
+	l.pos = abs
+}
+
+// at returns the 1-based line and the line's start offset for abs, which
+// may lie a little before pos (a match that straddles two chunks).
+func (l *lineCounter) at(data []byte, bufStart, abs int64) (int, int64) {
+	if abs >= l.pos {
+		l.advance(data, bufStart, abs)
+		return l.line + 1, l.lineStart
+	}
+	seg := data[abs-bufStart : l.pos-bufStart]
+	n := bytes.Count(seg, []byte{'\n'})
+	if n == 0 {
+		return l.line + 1, l.lineStart
+	}
+	start := bufStart + int64(bytes.LastIndexByte(data[:abs-bufStart], '\n')) + 1
+	return l.line - n + 1, start
+}
+
+func (e *Engine) newFinding(o Origin, lc located, data []byte, bufStart int64, lines *lineCounter) Finding {
+	c := lc.c
+	line, lineStart := lines.at(data, bufStart, lc.abs)
+	col := int(lc.abs-lineStart) + 1
+	span := data[c.Start:c.End]
+	endLine := line + bytes.Count(span, []byte{'\n'})
+	endCol := col + len(span)
+	if i := bytes.LastIndexByte(span, '\n'); i >= 0 {
+		endCol = len(span) - i
+	}
+	lineText := lineAround(data, c.Start, c.End)
+	key := KeyName(lineText.before)
+	sc := c.Scope.Normalize()
+	sc = scope.ApplyContext(sc, scope.Context{Path: o.Path, Key: key, Line: string(lineText.whole)})
+	f := Finding{
+		RuleID:      c.RuleID,
+		Provider:    c.Provider,
+		Kind:        c.Kind,
+		Redacted:    Redact(c.Secret),
+		Fingerprint: Fingerprint(c.RuleID, c.Secret),
+		Origin:      o,
+		Line:        line,
+		Column:      col,
+		EndLine:     endLine,
+		EndColumn:   endCol,
+		Offset:      lc.abs,
+		Key:         key,
+		Scope:       sc,
+		Severity:    sc.Severity(),
+		Attrs:       c.Attrs,
+	}
+	if e.opts.ShowSecrets {
+		f.Secret = c.Secret
+	}
+	return f
+}
+
+type lineParts struct{ before, whole []byte }
+
+// lineAround returns the text of the line holding [start,end) before the
+// match and in whole, each bounded to 512 bytes.
+func lineAround(data []byte, start, end int) lineParts {
+	const bound = 512
+	lo := start - bound
+	if lo < 0 {
+		lo = 0
+	}
+	if i := bytes.LastIndexByte(data[lo:start], '\n'); i >= 0 {
+		lo += i + 1
+	}
+	hi := end + bound
+	if hi > len(data) {
+		hi = len(data)
+	}
+	if i := bytes.IndexByte(data[end:hi], '\n'); i >= 0 {
+		hi = end + i
+	}
+	return lineParts{before: data[lo:start], whole: data[lo:hi]}
+}
+
+// finish dedups and sorts what the workers collected.
+func (e *Engine) finish(col *collector) *Result {
+	col.mu.Lock()
+	defer col.mu.Unlock()
+	fs := dropShadowedGeneric(col.findings)
+	SortFindings(fs)
+	fs = dedup(fs)
+	sort.Slice(col.skipped, func(i, j int) bool {
+		if col.skipped[i].Path != col.skipped[j].Path {
+			return col.skipped[i].Path < col.skipped[j].Path
+		}
+		return col.skipped[i].Reason < col.skipped[j].Reason
+	})
+	if fs == nil {
+		fs = []Finding{}
+	}
+	sk := col.skipped
+	if sk == nil {
+		sk = []Skipped{}
+	}
+	return &Result{
+		Findings: fs,
+		Skipped:  sk,
+		Stats:    Stats{Items: col.items.Load(), Bytes: col.bytes.Load(), Skipped: int64(len(sk))},
+	}
+}
+
+// SortFindings orders findings by severity (highest first), then path,
+// line, column and rule id.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := &fs[i], &fs[j]
+		if a.Severity != b.Severity {
+			return a.Severity > b.Severity
+		}
+		if a.Origin.Path != b.Origin.Path {
+			return a.Origin.Path < b.Origin.Path
+		}
+		if a.Origin.Commit != b.Origin.Commit {
+			return a.Origin.Commit < b.Origin.Commit
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		if a.RuleID != b.RuleID {
+			return a.RuleID < b.RuleID
+		}
+		return a.Fingerprint < b.Fingerprint
+	})
+}
+
+// dedup drops repeats of the same credential at the same place. fs must be
+// sorted.
+func dedup(fs []Finding) []Finding {
+	type key struct {
+		fp, path, commit, chain string
+		line, col            int
+	}
+	seen := make(map[key]bool, len(fs))
+	out := fs[:0]
+	for _, f := range fs {
+		k := key{f.Fingerprint, f.Origin.Path, f.Origin.Commit, fmt.Sprint(f.Origin.Chain), f.Line, f.Column}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, f)
+	}
+	return out
+}
+
+// dropShadowedGeneric removes findings of generic detectors whose secret
+// was also found, at the same place, by a specific rule.
+func dropShadowedGeneric(fs []Finding) []Finding {
+	type key struct {
+		path, commit string
+		line         int
+	}
+	specific := map[key][]string{}
+	for _, f := range fs {
+		if !detectors.IsGeneric(f.RuleID) {
+			k := key{f.Origin.Path, f.Origin.Commit, f.Line}
+			specific[k] = append(specific[k], f.Redacted)
+		}
+	}
+	if len(specific) == 0 {
+		return fs
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		if detectors.IsGeneric(f.RuleID) {
+			if len(specific[key{f.Origin.Path, f.Origin.Commit, f.Line}]) > 0 {
+				continue
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func reason(err error) string {
+	var pe interface{ Unwrap() error }
+	if errors.As(err, &pe) {
+		if u := pe.Unwrap(); u != nil {
+			return u.Error()
+		}
+	}
+	return err.Error()
+}

@@ -1,0 +1,115 @@
+// Package scanner runs sources through the detector set and collects
+// findings. Sources (scanner/dir, scanner/git, ...) yield Items; the Engine
+// reads each Item in bounded chunks, runs the detectors over it and turns
+// every candidate into a redacted, classified Finding.
+package scanner
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/tokenscope/tokenscope/detectors/scope"
+)
+
+// An Item is one piece of content that some reader could open.
+type Item struct {
+	Origin Origin
+	// Size is the content's size in bytes when known, else -1.
+	Size int64
+	// Open returns the content; it is called at most once, lazily, by the
+	// worker that scans the item.
+	Open func() (io.ReadCloser, error)
+}
+
+// Origin says where content lives and how a person finds it again.
+type Origin struct {
+	// Kind is the source: "file", "git", "archive", "image", "env", "home".
+	Kind string `json:"kind"`
+	// Path is relative to the working directory where possible, with
+	// forward slashes.
+	Path string `json:"path"`
+	// Chain lists outer containers, outermost first.
+	Chain []string `json:"chain,omitempty"`
+	// Git: the first commit that introduced the content.
+	Commit string `json:"commit,omitempty"`
+	Author string `json:"author,omitempty"`
+	Date   string `json:"date,omitempty"`
+	// Blob is the git blob id of the content.
+	Blob string `json:"blob,omitempty"`
+	// Image: the layer and the build step that made it.
+	Layer       string `json:"layer,omitempty"`
+	Instruction string `json:"instruction,omitempty"`
+	// Store names a credential store (home source): "aws-credentials".
+	Store string `json:"store,omitempty"`
+	// Via says how an agent reaches the content: "workspace", "history",
+	// "parent-env", "home", "environment".
+	Via string `json:"via,omitempty"`
+	// InHistoryOnly is set when the content is no longer present at HEAD
+	// (or in the final image): only history holds it.
+	InHistoryOnly bool `json:"in_history_only,omitempty"`
+}
+
+// A Source enumerates Items. Walk calls emit for each item and skip for
+// each thing it could not read; it returns when done, when ctx is
+// cancelled or when emit returns an error (which it then returns).
+// A Source never reads content it does not own and never prints.
+type Source interface {
+	Name() string
+	Walk(ctx context.Context, emit func(Item) error, skip func(Skipped)) error
+}
+
+// Skipped is something that was not scanned, or scanned only in part, with
+// the reason.
+type Skipped struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+	// Partial is set when part of the item was scanned (size limit).
+	Partial bool `json:"partial,omitempty"`
+}
+
+// Finding is one credential at one place.
+type Finding struct {
+	RuleID   string `json:"rule_id"`
+	Provider string `json:"provider"`
+	Kind     string `json:"kind"`
+	// Secret is the raw credential; it is empty unless the user asked for
+	// secrets to be shown.
+	Secret string `json:"secret,omitempty"`
+	// Redacted is the credential with its secret part masked.
+	Redacted string `json:"redacted"`
+	// Fingerprint identifies the credential (rule + secret) without
+	// revealing it; the same secret has the same fingerprint everywhere.
+	Fingerprint string `json:"fingerprint"`
+	Origin      Origin `json:"origin"`
+	// Line and Column are 1-based; Column counts bytes.
+	Line      int   `json:"line"`
+	Column    int   `json:"column"`
+	EndLine   int   `json:"end_line"`
+	EndColumn int   `json:"end_column"`
+	Offset    int64 `json:"offset"`
+	// Key is the variable, field or header name the credential is
+	// assigned to, when there is one on its line.
+	Key      string            `json:"key,omitempty"`
+	Scope    scope.Scope       `json:"scope"`
+	Severity scope.Severity    `json:"severity"`
+	Attrs    map[string]string `json:"attrs,omitempty"`
+	// Also lists further places the same credential was found, when the
+	// source groups them (git history: one blob, many commits).
+	Also []Origin `json:"also,omitempty"`
+}
+
+// Stats counts what a scan read.
+type Stats struct {
+	Items    int64         `json:"items"`
+	Bytes    int64         `json:"bytes"`
+	Skipped  int64         `json:"skipped"`
+	Duration time.Duration `json:"duration_ns"`
+}
+
+// Result is everything a scan found.
+type Result struct {
+	Findings []Finding `json:"findings"`
+	Skipped  []Skipped `json:"skipped"`
+	Stats    Stats     `json:"stats"`
+}
