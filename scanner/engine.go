@@ -448,7 +448,7 @@ func SortFindings(fs []Finding) {
 func dedup(fs []Finding) []Finding {
 	type key struct {
 		fp, path, commit, chain string
-		line, col            int
+		line, col               int
 	}
 	seen := make(map[key]bool, len(fs))
 	out := fs[:0]

@@ -15,17 +15,17 @@ import (
 
 // Charsets usable in templates and Rand.
 var charsets = map[string]string{
-	"alnum":  "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
-	"lalnum": "0123456789abcdefghijklmnopqrstuvwxyz",
-	"ualnum": "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-	"hex":    "0123456789abcdef",
-	"HEX":    "0123456789ABCDEF",
-	"lower":  "abcdefghijklmnopqrstuvwxyz",
-	"upper":  "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-	"digits": "0123456789",
-	"b64":    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
-	"b64url": "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
-	"base32": "abcdefghijklmnopqrstuvwxyz234567",
+	"alnum":   "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+	"lalnum":  "0123456789abcdefghijklmnopqrstuvwxyz",
+	"ualnum":  "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+	"hex":     "0123456789abcdef",
+	"HEX":     "0123456789ABCDEF",
+	"lower":   "abcdefghijklmnopqrstuvwxyz",
+	"upper":   "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+	"digits":  "0123456789",
+	"b64":     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+	"b64url":  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+	"base32":  "abcdefghijklmnopqrstuvwxyz234567",
 	"UBASE32": "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
 }
 
