@@ -25,6 +25,9 @@ type RuleSpec struct {
 	// Validate names an offline check of the token's own structure (a
 	// checksum); see Validators.
 	Validate string `yaml:"validate"`
+	// Decode names an offline decoder in detectors/scope that refines the
+	// scope from the token itself (jwt, pypi-macaroon, azure-sas, ...).
+	Decode string `yaml:"decode"`
 	// MinEntropy rejects secrets whose Shannon entropy (bits per byte) is
 	// below it.
 	MinEntropy float64 `yaml:"min_entropy"`
@@ -45,6 +48,7 @@ type Rule struct {
 	secretIx int
 	maxLen   int
 	validate func(string) bool
+	decode   scope.DecodeFunc
 }
 
 // CompileRule checks a spec and compiles it into a detector.
@@ -88,6 +92,13 @@ func CompileRule(spec RuleSpec) (*Rule, error) {
 		}
 		r.validate = v
 	}
+	if spec.Decode != "" {
+		d, ok := scope.Decoder(spec.Decode)
+		if !ok {
+			return nil, fmt.Errorf("rule %s: unknown decoder %q", spec.ID, spec.Decode)
+		}
+		r.decode = d
+	}
 	if err := spec.Scope.Validate(); err != nil {
 		return nil, fmt.Errorf("rule %s: %w", spec.ID, err)
 	}
@@ -121,9 +132,13 @@ func (r *Rule) Find(window []byte, emit func(Candidate)) {
 		if r.spec.MinEntropy > 0 && Entropy(secret) < r.spec.MinEntropy {
 			continue
 		}
+		sc := r.spec.Scope.Clone()
+		if r.decode != nil {
+			sc = r.decode(secret, sc)
+		}
 		emit(Candidate{
 			RuleID: r.spec.ID, Provider: r.spec.Provider, Kind: r.spec.Kind,
-			Secret: secret, Start: lo, End: hi, Scope: r.spec.Scope.Clone(),
+			Secret: secret, Start: lo, End: hi, Scope: sc,
 		})
 	}
 }

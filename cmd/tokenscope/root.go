@@ -89,7 +89,7 @@ func newRootCmd(s *Streams) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: exitUsage, err: err}
 	})
-	root.AddCommand(newCmdScan(s, nil), newCmdRules(s), newCmdVersion(s))
+	root.AddCommand(newCmdScan(s, nil), newCmdReach(s), newCmdRules(s), newCmdVersion(s))
 	return root
 }
 

@@ -30,6 +30,7 @@ type ScanOptions struct {
 	Exclude        []string
 	Workers        int
 	Progress       bool
+	History        HistoryOptions
 }
 
 // newCmdScan builds the scan command. runF replaces the behaviour in tests
@@ -87,6 +88,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 	f.StringArrayVar(&opts.Exclude, "exclude", nil, "skip paths matching this glob (relative path or base name); repeatable")
 	f.IntVarP(&opts.Workers, "workers", "j", 0, "files scanned at once (default: number of CPUs)")
 	f.BoolVar(&noProgress, "no-progress", false, "never show the progress line on standard error")
+	addHistoryFlags(f, &opts.History)
 	return cmd
 }
 
@@ -106,8 +108,14 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 		Progress:    prog.update,
 	})
 	src := dir.New(opts.Paths, dir.Options{FollowSymlinks: opts.FollowSymlinks, Exclude: opts.Exclude, Via: "workspace"})
+	sources := []scanner.Source{src}
+	hist, err := historySources(opts)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	sources = append(sources, hist...)
 	prog.start()
-	res, err := eng.Run(cmd.Context(), src)
+	res, err := eng.Run(cmd.Context(), sources...)
 	prog.stop()
 	if err != nil {
 		if errors.Is(err, scanner.ErrNothingScanned) {

@@ -100,7 +100,7 @@ func (g *Gen) Expand(tmpl string) (string, error) {
 		case "npm":
 			return g.Npm()
 		}
-		if fn, ok := extra[f[0]]; ok {
+		if fn, ok := directive(f[0]); ok {
 			s, e := fn(g, f[1:])
 			if e != nil {
 				err = fmt.Errorf("%s: %w", m, e)
