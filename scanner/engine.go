@@ -138,6 +138,15 @@ func (e *Engine) Run(ctx context.Context, sources ...Source) (*Result, error) {
 	walkErr := walkers.Wait()
 
 	res := e.finish(col)
+	if walkErr == nil && ctx.Err() == nil {
+		for _, src := range sources {
+			if f, ok := src.(Finisher); ok {
+				if err := f.Finish(ctx, res); err != nil {
+					res.Skipped = append(res.Skipped, Skipped{Reason: fmt.Sprintf("%s: %v", src.Name(), err)})
+				}
+			}
+		}
+	}
 	res.Stats.Duration = time.Since(start)
 	if walkErr != nil {
 		return res, walkErr
@@ -153,6 +162,15 @@ func (e *Engine) Run(ctx context.Context, sources ...Source) (*Result, error) {
 	}
 	res.Stats.Skipped = int64(len(res.Skipped))
 	return res, nil
+}
+
+// A Finisher is a Source with work to do once every item has been scanned,
+// such as attributing git blobs with findings to their first commit. Run
+// calls Finish, in source order, on each source that implements it, after
+// dedup and before returning; Finish may rewrite res (and then keeps it
+// sorted with SortFindings). An error is reported as a Skipped entry.
+type Finisher interface {
+	Finish(ctx context.Context, res *Result) error
 }
 
 // ScanBytes scans one in-memory item synchronously. Sources that already
@@ -447,13 +465,13 @@ func SortFindings(fs []Finding) {
 // sorted.
 func dedup(fs []Finding) []Finding {
 	type key struct {
-		fp, path, commit, chain string
-		line, col               int
+		fp, path, commit, blob, chain string
+		line, col                     int
 	}
 	seen := make(map[key]bool, len(fs))
 	out := fs[:0]
 	for _, f := range fs {
-		k := key{f.Fingerprint, f.Origin.Path, f.Origin.Commit, fmt.Sprint(f.Origin.Chain), f.Line, f.Column}
+		k := key{f.Fingerprint, f.Origin.Path, f.Origin.Commit, f.Origin.Blob, fmt.Sprint(f.Origin.Chain), f.Line, f.Column}
 		if seen[k] {
 			continue
 		}
@@ -467,13 +485,13 @@ func dedup(fs []Finding) []Finding {
 // was also found, at the same place, by a specific rule.
 func dropShadowedGeneric(fs []Finding) []Finding {
 	type key struct {
-		path, commit string
-		line         int
+		path, commit, blob string
+		line               int
 	}
 	specific := map[key][]string{}
 	for _, f := range fs {
 		if !detectors.IsGeneric(f.RuleID) {
-			k := key{f.Origin.Path, f.Origin.Commit, f.Line}
+			k := key{f.Origin.Path, f.Origin.Commit, f.Origin.Blob, f.Line}
 			specific[k] = append(specific[k], f.Redacted)
 		}
 	}
@@ -483,7 +501,7 @@ func dropShadowedGeneric(fs []Finding) []Finding {
 	out := fs[:0]
 	for _, f := range fs {
 		if detectors.IsGeneric(f.RuleID) {
-			if len(specific[key{f.Origin.Path, f.Origin.Commit, f.Line}]) > 0 {
+			if len(specific[key{f.Origin.Path, f.Origin.Commit, f.Origin.Blob, f.Line}]) > 0 {
 				continue
 			}
 		}
