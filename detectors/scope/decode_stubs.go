@@ -3,9 +3,6 @@ package scope
 // These decoders are filled in by the scope work; until then they return
 // the base scope unchanged.
 
-// DecodeJWT reads JWT claims (exp, role, scope, iss, sub).
-func DecodeJWT(secret string, base Scope) Scope { return base }
-
 // DecodePyPIMacaroon reads a pypi- token's caveats.
 func DecodePyPIMacaroon(secret string, base Scope) Scope { return base }
 
