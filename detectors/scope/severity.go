@@ -54,10 +54,14 @@ func ParseSeverity(name string) (Severity, error) {
 //	info      not a secret (publishable key, identifier)
 //	low       test mode, expired, or read-only on one resource
 //	medium    anything not covered above or below (unknown reach, narrow write)
-//	high      write at account/org reach; unknown reach on a platform whose
-//	          account tokens can destroy (the rule says Destructive)
+//	high      write or unknown access at account/org reach; destructive or
+//	          admin on one project or resource
 //	critical  destructive or admin, broad (account/org/unknown), not expired,
-//	          not test
+//	          not test. A platform whose account tokens can destroy and whose
+//	          string cannot tell its kind gets a Destructive base scope with
+//	          unknown reach, so it lands here and says so in its evidence.
+//
+// The full table is in docs/scope.md.
 func (s Scope) Severity() Severity {
 	s = s.Normalize()
 	if s.Access == AccessNone {
@@ -74,7 +78,8 @@ func (s Scope) Severity() Severity {
 		// destructive but narrow: one project's database, one bucket
 		return SevHigh
 	}
-	if s.Access == AccessWrite && (s.Reach == ReachAccount || s.Reach == ReachOrg) {
+	if (s.Access == AccessWrite || s.Access == AccessUnknown) && (s.Reach == ReachAccount || s.Reach == ReachOrg) {
+		// unknown rights over a whole account: assume they include writing
 		return SevHigh
 	}
 	if s.Access == AccessRead && (s.Reach == ReachResource || s.Reach == ReachProject) {
