@@ -2,12 +2,15 @@ package scanner
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -125,7 +128,7 @@ func (e *Engine) Run(ctx context.Context, sources ...Source) (*Result, error) {
 	workers := pool.New()
 	for i := 0; i < e.opts.Workers; i++ {
 		workers.Go(func() {
-			w := e.newWorker(col)
+			w := e.newWorker(ctx, col)
 			for it := range items {
 				if ctx.Err() != nil {
 					continue // drain so the walker can finish
@@ -178,7 +181,7 @@ type Finisher interface {
 // use it.
 func (e *Engine) ScanBytes(origin Origin, content []byte) []Finding {
 	col := &collector{}
-	w := e.newWorker(col)
+	w := e.newWorker(context.Background(), col)
 	w.scanItem(Item{Origin: origin, Size: int64(len(content)), Open: func() (io.ReadCloser, error) {
 		return io.NopCloser(bytes.NewReader(content)), nil
 	}})
@@ -187,6 +190,7 @@ func (e *Engine) ScanBytes(origin Origin, content []byte) []Finding {
 
 type worker struct {
 	e    *Engine
+	ctx  context.Context
 	col  *collector
 	m    *detectors.Matcher
 	buf  []byte
@@ -199,17 +203,36 @@ type located struct {
 	abs int64 // absolute offset of c.Start in the item
 }
 
-func (e *Engine) newWorker(col *collector) *worker {
+// contextBound is how much text around a match is kept for its line (the
+// key name before it, the line handed to scope.ApplyContext).
+const contextBound = 512
+
+func (e *Engine) newWorker(ctx context.Context, col *collector) *worker {
 	return &worker{
 		e:   e,
+		ctx: ctx,
 		col: col,
 		m:   e.set.NewMatcher(),
-		buf: make([]byte, e.opts.ChunkSize+e.set.Overlap()),
+		buf: make([]byte, e.opts.ChunkSize+e.carry()),
 	}
 }
 
-// scanItem reads an item in chunks that overlap by twice the longest match,
-// so every match is seen whole exactly once.
+// margin is how far before a chunk's end a match must end to be accepted
+// in that chunk: far enough that the match is whole (a match cut by the
+// chunk's end ends within MaxMatch of it) and that contextBound bytes
+// after it are present. Matches ending later are taken from the next
+// chunk.
+func (e *Engine) margin() int { return e.set.MaxMatch() + contextBound }
+
+// carry is how many bytes of a chunk's tail start the next chunk: enough
+// that every match not accepted in a chunk lies whole in the next one,
+// with contextBound bytes before it.
+func (e *Engine) carry() int { return e.margin() + e.set.MaxMatch() + contextBound }
+
+// scanItem reads an item in chunks that overlap by carry bytes, so every
+// match is seen whole, with its line context, and accepted exactly once:
+// in the first chunk where it ends at least margin bytes before the
+// chunk's end (or in the last chunk).
 func (w *worker) scanItem(it Item) {
 	rc, err := it.Open()
 	if err != nil {
@@ -218,19 +241,24 @@ func (w *worker) scanItem(it Item) {
 	}
 	defer rc.Close()
 
-	maxLen := w.e.set.MaxMatch()
-	overlap := 2 * maxLen
+	margin := int64(w.e.margin())
+	carryLen := w.e.carry()
 	limit := w.e.opts.MaxFileSize
 	var (
 		carry    int   // bytes carried from the previous chunk
 		bufStart int64 // absolute offset of buf[0]
 		accepted int64 = -1
 		total    int64
-		lines    lineCounter
+		lines    lineCounter // counted up to bufStart
 		first    = true
 	)
 	w.out = w.out[:0]
 	for {
+		if w.ctx.Err() != nil {
+			// Cancelled: keep what this item gave so far; the run as a
+			// whole reports the cancellation.
+			break
+		}
 		want := len(w.buf) - carry
 		if rem := limit - total; int64(want) > rem {
 			want = int(rem)
@@ -254,9 +282,7 @@ func (w *worker) scanItem(it Item) {
 				return
 			}
 		}
-		// Matches ending within the last maxLen bytes wait for the next
-		// chunk, which starts overlap bytes before this one's end.
-		acceptTo := bufStart + int64(len(data)) - int64(maxLen)
+		acceptTo := bufStart + int64(len(data)) - margin
 		if eof {
 			acceptTo = bufStart + int64(len(data))
 		}
@@ -268,27 +294,33 @@ func (w *worker) scanItem(it Item) {
 			}
 			w.cand = append(w.cand, located{c: c, abs: bufStart + int64(c.Start)})
 		})
-		sort.Slice(w.cand, func(i, j int) bool {
-			if w.cand[i].abs != w.cand[j].abs {
-				return w.cand[i].abs < w.cand[j].abs
+		if len(w.cand) > 0 {
+			slices.SortFunc(w.cand, func(a, b located) int {
+				if a.abs != b.abs {
+					return cmp.Compare(a.abs, b.abs)
+				}
+				if a.c.End != b.c.End {
+					return cmp.Compare(a.c.End, b.c.End)
+				}
+				return strings.Compare(a.c.RuleID, b.c.RuleID)
+			})
+			cur := lines // candidates come in order: count forward from bufStart
+			for _, lc := range w.cand {
+				w.out = append(w.out, w.e.newFinding(it.Origin, lc, data, bufStart, &cur))
 			}
-			return w.cand[i].c.RuleID < w.cand[j].c.RuleID
-		})
-		for _, lc := range w.cand {
-			w.out = append(w.out, w.e.newFinding(it.Origin, lc, data, bufStart, &lines))
 		}
 		accepted = acceptTo
 		if eof {
 			break
 		}
-		// carry the tail
-		keep := overlap
+		keep := carryLen
 		if keep > len(data) {
 			keep = len(data)
 		}
-		lines.advance(data, bufStart, acceptTo)
+		next := bufStart + int64(len(data)-keep)
+		lines.advance(data, bufStart, next)
 		copy(w.buf, data[len(data)-keep:])
-		bufStart += int64(len(data) - keep)
+		bufStart = next
 		carry = keep
 	}
 	if total >= limit {
@@ -310,8 +342,8 @@ func (w *worker) scanItem(it Item) {
 	}
 }
 
-// lineCounter tracks line numbers across chunks: pos is an absolute offset
-// up to which newlines have been counted.
+// lineCounter tracks line numbers through a stream, forward only: pos is
+// an absolute offset up to which newlines have been counted.
 type lineCounter struct {
 	pos       int64
 	line      int   // newlines before pos
@@ -319,40 +351,34 @@ type lineCounter struct {
 }
 
 // advance counts newlines in data (which starts at bufStart) up to abs.
+// pos must lie within data; abs before pos is a no-op.
 func (l *lineCounter) advance(data []byte, bufStart, abs int64) {
 	if abs <= l.pos {
 		return
 	}
 	seg := data[l.pos-bufStart : abs-bufStart]
-	if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
+	if n := bytes.Count(seg, newline); n > 0 {
 		l.line += n
 		l.lineStart = l.pos + int64(bytes.LastIndexByte(seg, '\n')) + 1
 	}
 	l.pos = abs
 }
 
-// at returns the 1-based line and the line's start offset for abs, which
-// may lie a little before pos (a match that straddles two chunks).
+// at returns the 1-based line of abs and the offset where that line
+// starts. abs must not lie before pos.
 func (l *lineCounter) at(data []byte, bufStart, abs int64) (int, int64) {
-	if abs >= l.pos {
-		l.advance(data, bufStart, abs)
-		return l.line + 1, l.lineStart
-	}
-	seg := data[abs-bufStart : l.pos-bufStart]
-	n := bytes.Count(seg, []byte{'\n'})
-	if n == 0 {
-		return l.line + 1, l.lineStart
-	}
-	start := bufStart + int64(bytes.LastIndexByte(data[:abs-bufStart], '\n')) + 1
-	return l.line - n + 1, start
+	l.advance(data, bufStart, abs)
+	return l.line + 1, l.lineStart
 }
+
+var newline = []byte{'\n'}
 
 func (e *Engine) newFinding(o Origin, lc located, data []byte, bufStart int64, lines *lineCounter) Finding {
 	c := lc.c
 	line, lineStart := lines.at(data, bufStart, lc.abs)
 	col := int(lc.abs-lineStart) + 1
 	span := data[c.Start:c.End]
-	endLine := line + bytes.Count(span, []byte{'\n'})
+	endLine := line + bytes.Count(span, newline)
 	endCol := col + len(span)
 	if i := bytes.LastIndexByte(span, '\n'); i >= 0 {
 		endCol = len(span) - i
@@ -386,23 +412,26 @@ func (e *Engine) newFinding(o Origin, lc located, data []byte, bufStart int64, l
 
 type lineParts struct{ before, whole []byte }
 
-// lineAround returns the text of the line holding [start,end) before the
-// match and in whole, each bounded to 512 bytes.
+// lineAround returns the text of the line holding [start,end): the part
+// before the match and the whole line, each side bounded to contextBound
+// bytes (a CR ending a CRLF line is left out).
 func lineAround(data []byte, start, end int) lineParts {
-	const bound = 512
-	lo := start - bound
+	lo := start - contextBound
 	if lo < 0 {
 		lo = 0
 	}
 	if i := bytes.LastIndexByte(data[lo:start], '\n'); i >= 0 {
 		lo += i + 1
 	}
-	hi := end + bound
+	hi := end + contextBound
 	if hi > len(data) {
 		hi = len(data)
 	}
 	if i := bytes.IndexByte(data[end:hi], '\n'); i >= 0 {
 		hi = end + i
+	}
+	if hi > end && data[hi-1] == '\r' {
+		hi--
 	}
 	return lineParts{before: data[lo:start], whole: data[lo:hi]}
 }
