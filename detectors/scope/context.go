@@ -48,7 +48,6 @@ func ApplyContext(s Scope, ctx Context) Scope {
 	}
 	s = s.Normalize().Clone()
 	weak := s.Confidence == ConfidenceDefault || s.Confidence == ConfidenceContext
-	changed := false
 	// setAccess etc. apply a clue to a field when the field is unknown, or
 	// when the scope is only a default and the first clue wins.
 	var setAccess, setReach, setEnv, setDestr bool
@@ -84,14 +83,13 @@ func ApplyContext(s Scope, ctx Context) Scope {
 		}
 		switch {
 		case used:
-			changed = true
+			if s.Confidence == ConfidenceDefault {
+				s.Confidence = ConfidenceContext
+			}
 			s.Evidence = append(s.Evidence, h.evidence)
 		case disagrees(s, h):
 			s.Evidence = append(s.Evidence, h.evidence+" (kept "+string(s.Confidence)+" scope)")
 		}
-	}
-	if changed && s.Confidence == ConfidenceDefault {
-		s.Confidence = ConfidenceContext
 	}
 	return s
 }
