@@ -8,7 +8,9 @@ import (
 )
 
 // JSONSchemaVersion is the version of the JSON report's shape, documented
-// in docs/json-report.md. It changes when a field is removed or renamed.
+// in docs/json-report.md and checked by reporters/testdata/report.schema.json.
+// It changes when a field is removed, renamed or changes meaning; adding a
+// field does not change it.
 const JSONSchemaVersion = "1"
 
 // JSON writes the report as one JSON document (see docs/json-report.md).
@@ -21,7 +23,7 @@ type jsonReport struct {
 	Roots    []string          `json:"roots"`
 	FailOn   string            `json:"fail_on"`
 	Summary  jsonSummary       `json:"summary"`
-	Findings []scanner.Finding `json:"findings"`
+	Findings []jsonFinding     `json:"findings"`
 	Skipped  []scanner.Skipped `json:"skipped"`
 }
 
@@ -37,34 +39,61 @@ type jsonSummary struct {
 	Findings   int            `json:"findings"`
 	Skipped    int            `json:"skipped"`
 	BySeverity map[string]int `json:"by_severity"`
+	ByRadius   map[string]int `json:"by_radius"`
 	Failing    int            `json:"failing"`
+}
+
+// jsonFinding is a scanner.Finding (its fields inline) plus what the
+// report derives from it.
+type jsonFinding struct {
+	scanner.Finding
+	// Radius is the blast-radius group id (see Radius.ID).
+	Radius string `json:"radius"`
+	// FailsRun is set when the finding reaches --fail-on.
+	FailsRun bool `json:"fails_run"`
 }
 
 func (JSON) Report(w io.Writer, run Run, res *scanner.Result) error {
 	by := map[string]int{"info": 0, "low": 0, "medium": 0, "high": 0, "critical": 0}
+	byRadius := map[string]int{}
+	for r := RadiusDestroy; r <= RadiusHarmless; r++ {
+		byRadius[r.ID()] = 0
+	}
 	failing := 0
+	findings := make([]jsonFinding, 0, len(res.Findings))
 	for _, f := range res.Findings {
 		by[f.Severity.String()]++
-		if run.FailOn.Trips(f.Severity) {
+		rad := RadiusOf(f.Scope)
+		byRadius[rad.ID()]++
+		fails := run.FailOn.Trips(f.Severity)
+		if fails {
 			failing++
 		}
+		if !run.ShowSecrets {
+			f.Secret = ""
+		}
+		findings = append(findings, jsonFinding{Finding: f, Radius: rad.ID(), FailsRun: fails})
 	}
 	roots := run.Roots
 	if roots == nil {
 		roots = []string{}
 	}
+	skipped := res.Skipped
+	if skipped == nil {
+		skipped = []scanner.Skipped{}
+	}
 	rep := jsonReport{
 		Schema:  JSONSchemaVersion,
-		Tool:    jsonTool{Name: run.ToolName, Version: run.ToolVersion},
+		Tool:    jsonTool{Name: toolName(run), Version: run.ToolVersion},
 		Command: run.Command,
 		Roots:   roots,
 		FailOn:  run.FailOn.String(),
 		Summary: jsonSummary{
 			Items: res.Stats.Items, Bytes: res.Stats.Bytes, DurationMS: res.Stats.Duration.Milliseconds(),
-			Findings: len(res.Findings), Skipped: len(res.Skipped), BySeverity: by, Failing: failing,
+			Findings: len(res.Findings), Skipped: len(res.Skipped), BySeverity: by, ByRadius: byRadius, Failing: failing,
 		},
-		Findings: res.Findings,
-		Skipped:  res.Skipped,
+		Findings: findings,
+		Skipped:  skipped,
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

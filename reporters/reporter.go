@@ -33,6 +33,10 @@ type Run struct {
 	Color bool
 	// Width is the terminal width; 0 means 100.
 	Width int
+	// BaseDir is the absolute directory that relative paths in findings
+	// are relative to (the working directory). SARIF names it as the
+	// %SRCROOT% base; empty leaves the base described but without a URI.
+	BaseDir string
 }
 
 // A Reporter writes one report. The error contract: an error means w may

@@ -1,20 +1,294 @@
 package reporters
 
 import (
+	"bufio"
 	"fmt"
 	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
 
+	"github.com/tokenscope/tokenscope/detectors/scope"
 	"github.com/tokenscope/tokenscope/scanner"
 )
 
-// Terminal writes a human report grouped by severity.
-// (Placeholder layout; the lipgloss report replaces it.)
-type Terminal struct{}
+// MaxSkippedShown caps the skipped items listed under the terminal
+// summary; the JSON and SARIF reports list them all.
+const MaxSkippedShown = 10
 
-func (Terminal) Report(w io.Writer, run Run, res *scanner.Result) error {
-	for _, f := range res.Findings {
-		fmt.Fprintf(w, "%-8s %s %s %s:%d %s\n", f.Severity, f.Provider, f.Kind, f.Origin.Path, f.Line, f.Redacted)
+// maxAlsoShown caps the further places listed under one finding.
+const maxAlsoShown = 3
+
+// labelWidth is the indent of a finding's detail values: four spaces and a
+// seven-column label.
+const labelWidth = 4 + 7 + 1
+
+// Terminal writes a report for people: findings grouped by blast radius
+// (can destroy, can write broadly, read-only or narrow, test/expired/
+// public), each group in the Result's order (severity, path, line), then a
+// summary. Colour only when Run.Color; lines wrapped to Run.Width.
+//
+// The zero value is the `scan` report. `reach` fills the two hooks:
+//
+//	reporters.Terminal{
+//		Header: func(w io.Writer, st *reporters.Styles) error {
+//			_, err := fmt.Fprintln(w, st.Bold("An agent started here can read ..."))
+//			return err
+//		},
+//		Advice: func(f scanner.Finding) []string { return []string{"rotate it"} },
+//	}
+type Terminal struct {
+	// Header, when set, writes a section before the findings (the reach
+	// verdict), in the report's Styles. It should end with a blank line.
+	Header func(w io.Writer, st *Styles) error
+	// Advice, when set, returns what to do about a finding; each string is
+	// shown on its own "do" line under the finding.
+	Advice func(f scanner.Finding) []string
+}
+
+func (t Terminal) Report(w io.Writer, run Run, res *scanner.Result) error {
+	bw := bufio.NewWriter(w)
+	st := NewStyles(w, run.Color, run.Width)
+	if t.Header != nil {
+		if err := t.Header(bw, st); err != nil {
+			return err
+		}
 	}
-	_, err := fmt.Fprintf(w, "%d findings, %d items, %d bytes\n", len(res.Findings), res.Stats.Items, res.Stats.Bytes)
-	return err
+	groups := GroupByRadius(res.Findings)
+	for r, fs := range groups {
+		if len(fs) == 0 {
+			continue
+		}
+		fmt.Fprintln(bw, st.Heading(Radius(r), len(fs)))
+		fmt.Fprintln(bw)
+		for _, f := range fs {
+			t.writeFinding(bw, st, run, f)
+			fmt.Fprintln(bw)
+		}
+	}
+	if len(res.Findings) == 0 {
+		fmt.Fprintln(bw, st.Bold("No credentials found."))
+		fmt.Fprintln(bw)
+	}
+	writeSummary(bw, st, run, res)
+	return bw.Flush()
+}
+
+func (t Terminal) writeFinding(w io.Writer, st *Styles, run Run, f scanner.Finding) {
+	fmt.Fprintf(w, " %s %s %s %s\n", st.Badge(f.Severity), st.Bold(f.Provider), f.Kind, st.Dim("("+f.RuleID+")"))
+	detail := func(label, value string) {
+		if value == "" {
+			return
+		}
+		fmt.Fprintf(w, "    %s %s\n", st.Dim(padRight(label, 7)), st.Wrap(value, labelWidth))
+	}
+	detail("where", st.Path(LocationText(f.Origin, f.Line, f.Column)))
+	detail("from", OriginDetails(f.Origin))
+	secret := f.Redacted
+	if run.ShowSecrets && f.Secret != "" {
+		secret = f.Secret
+	}
+	detail("secret", st.Secret(secret))
+	detail("key", f.Key)
+	detail("scope", f.Scope.Words())
+	for i, ev := range f.Scope.Evidence {
+		label := "why"
+		if i > 0 {
+			label = ""
+		}
+		fmt.Fprintf(w, "    %s %s\n", st.Dim(padRight(label, 7)), st.Wrap(ev, labelWidth))
+	}
+	detail("facts", attrsText(f.Attrs))
+	if n := len(f.Also); n > 0 {
+		var places []string
+		for i, o := range f.Also {
+			if i == maxAlsoShown {
+				places = append(places, fmt.Sprintf("and %d more", n-maxAlsoShown))
+				break
+			}
+			p := LocationText(o, 0, 0)
+			if d := OriginDetails(o); d != "" {
+				p += " (" + d + ")"
+			}
+			places = append(places, p)
+		}
+		detail("also", strings.Join(places, "; "))
+	}
+	if t.Advice != nil {
+		for _, a := range t.Advice(f) {
+			detail("do", a)
+		}
+	}
+}
+
+func writeSummary(w io.Writer, st *Styles, run Run, res *scanner.Result) {
+	counts := CountBySeverity(res)
+	var line string
+	switch n := len(res.Findings); n {
+	case 0:
+		line = "0 findings"
+	case 1:
+		line = "1 finding"
+	default:
+		line = strconv.Itoa(n) + " findings"
+	}
+	var parts []string
+	for s := scope.SevCritical; s >= scope.SevInfo; s-- {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+		}
+	}
+	if len(parts) > 0 {
+		line += ": " + strings.Join(parts, ", ")
+	}
+	failing := 0
+	for _, f := range res.Findings {
+		if run.FailOn.Trips(f.Severity) {
+			failing++
+		}
+	}
+	if !run.FailOn.Never && len(res.Findings) > 0 {
+		line += fmt.Sprintf("; %d at or above --fail-on %s", failing, run.FailOn)
+	}
+	fmt.Fprintln(w, st.Bold(st.Wrap(line, 2)))
+
+	scanned := fmt.Sprintf("Scanned %s (%s) in %s", plural(res.Stats.Items, "file"), HumanBytes(res.Stats.Bytes), FormatDuration(res.Stats.Duration))
+	if n := len(res.Skipped); n > 0 {
+		scanned += fmt.Sprintf("; %s not scanned or scanned in part", plural(int64(n), "item"))
+	}
+	fmt.Fprintln(w, st.Wrap(scanned, 2))
+	if len(res.Skipped) == 0 {
+		return
+	}
+	skipped := append([]scanner.Skipped(nil), res.Skipped...)
+	sort.SliceStable(skipped, func(i, j int) bool { return skipped[i].Path < skipped[j].Path })
+	for i, s := range skipped {
+		if i == MaxSkippedShown {
+			fmt.Fprintf(w, "  %s\n", st.Dim(fmt.Sprintf("and %d more; see --format json", len(skipped)-MaxSkippedShown)))
+			break
+		}
+		p := s.Path
+		if p == "" {
+			p = "(source)"
+		}
+		fmt.Fprintf(w, "  %s: %s\n", st.Path(p), s.Reason)
+	}
+}
+
+// LocationText is where a credential is, for people:
+// "dist/app.zip > config/.env:3:14", "environment", "store aws-credentials".
+// line and col are left out when 0.
+func LocationText(o scanner.Origin, line, col int) string {
+	var b strings.Builder
+	for _, c := range o.Chain {
+		b.WriteString(c)
+		b.WriteString(" > ")
+	}
+	switch {
+	case o.Path != "":
+		b.WriteString(o.Path)
+	case o.Kind == "env" || o.Via == "environment":
+		b.WriteString("environment")
+		return b.String()
+	case o.Store != "":
+		b.WriteString("store " + o.Store)
+		return b.String()
+	default:
+		b.WriteString("(unknown place)")
+		return b.String()
+	}
+	if line > 0 {
+		b.WriteString(":" + strconv.Itoa(line))
+		if col > 0 {
+			b.WriteString(":" + strconv.Itoa(col))
+		}
+	}
+	return b.String()
+}
+
+// OriginDetails says how to find content again beyond its path: the git
+// commit, "only in history", the image layer, the credential store, and
+// how an agent reaches it (unless that is the plain workspace).
+func OriginDetails(o scanner.Origin) string {
+	var parts []string
+	if o.Commit != "" {
+		c := "commit " + shortHash(o.Commit)
+		if o.Author != "" {
+			c += " by " + o.Author
+		}
+		if o.Date != "" {
+			c += ", " + o.Date
+		}
+		parts = append(parts, c)
+	}
+	if o.InHistoryOnly {
+		parts = append(parts, "only in history")
+	}
+	if o.Layer != "" {
+		l := "layer " + shortHash(o.Layer)
+		if o.Instruction != "" {
+			l += " (" + o.Instruction + ")"
+		}
+		parts = append(parts, l)
+	}
+	if o.Store != "" && o.Path != "" {
+		parts = append(parts, "store "+o.Store)
+	}
+	switch {
+	case o.Via == "" || o.Via == "workspace":
+	case o.Via == "history" && o.Commit != "":
+	case o.Via == "environment" && o.Path == "":
+	default:
+		parts = append(parts, "via "+o.Via)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func shortHash(h string) string {
+	if i := strings.IndexByte(h, ':'); i >= 0 && i+13 <= len(h) {
+		return h[:i+13] // sha256:0123456789ab
+	}
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
+
+func attrsText(attrs map[string]string) string {
+	if len(attrs) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(attrs))
+	for k := range attrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, k+"="+attrs[k])
+	}
+	return strings.Join(parts, " ")
+}
+
+func plural(n int64, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.FormatInt(n, 10) + " " + word + "s"
+}
+
+// FormatDuration prints a scan time: "<1ms", "12ms", "3.4s", "2m05s".
+func FormatDuration(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return "<1ms"
+	case d < time.Second:
+		return strconv.FormatInt(d.Milliseconds(), 10) + "ms"
+	case d < time.Minute:
+		return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
+	}
+	m := int(d / time.Minute)
+	s := int((d % time.Minute) / time.Second)
+	return fmt.Sprintf("%dm%02ds", m, s)
 }
