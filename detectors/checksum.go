@@ -44,3 +44,34 @@ func ValidGitHubChecksum(tok string) bool {
 
 // ValidNpmChecksum checks the CRC32 checksum in an npm_ token.
 func ValidNpmChecksum(tok string) bool { return validCRCToken(tok, "npm_") }
+
+// ValidAzureSAS checks the structure of an Azure shared access signature
+// query string (learn.microsoft.com, "Create an account SAS" / "Create a
+// service SAS"): a signed version sv=YYYY-MM-DD and a signature sig= of at
+// least 20 characters. It carries no checksum; this only rejects query
+// strings that merely contain a parameter named sig.
+func ValidAzureSAS(query string) bool {
+	var version, sig bool
+	for _, kv := range strings.Split(query, "&") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sv":
+			version = len(v) == 10 && isDigits(v[:4]) && v[4] == '-' && isDigits(v[5:7]) && v[7] == '-' && isDigits(v[8:])
+		case "sig":
+			sig = len(v) >= 20
+		}
+	}
+	return version && sig
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}

@@ -31,6 +31,9 @@ type RuleSpec struct {
 	// MinEntropy rejects secrets whose Shannon entropy (bits per byte) is
 	// below it.
 	MinEntropy float64 `yaml:"min_entropy"`
+	// Deny lists placeholder markers (case-sensitive): a match that contains
+	// one of them is documentation, not a credential ("EXAMPLE").
+	Deny []string `yaml:"deny"`
 	// Scope is the vendor-documented scope of this kind of credential.
 	Scope scope.Scope `yaml:"scope"`
 	// Examples are test inputs; see the rules package for their template
@@ -43,9 +46,15 @@ type RuleSpec struct {
 
 // Rule is a detector compiled from a RuleSpec.
 type Rule struct {
-	spec     RuleSpec
-	re       *regexp.Regexp
-	secretIx int
+	spec RuleSpec
+	re   *regexp.Regexp
+	// secretIx lists the groups named "secret"; a pattern written as an
+	// alternation names one in each branch, and the first that took part in
+	// a match is the credential.
+	secretIx []int
+	// attrIx maps other named groups (key_id, account) to Candidate.Attrs:
+	// facts next to the credential that are not themselves secret.
+	attrIx   map[string]int
 	maxLen   int
 	validate func(string) bool
 	decode   scope.DecodeFunc
@@ -63,7 +72,21 @@ func CompileRule(spec RuleSpec) (*Rule, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rule %s: pattern: %w", spec.ID, err)
 	}
-	r := &Rule{spec: spec, re: re, secretIx: re.SubexpIndex("secret")}
+	r := &Rule{spec: spec, re: re}
+	for i, name := range re.SubexpNames() {
+		switch name {
+		case "":
+		case "secret":
+			r.secretIx = append(r.secretIx, i)
+		default:
+			if r.attrIx == nil {
+				r.attrIx = map[string]int{}
+			}
+			if _, dup := r.attrIx[name]; !dup {
+				r.attrIx[name] = i
+			}
+		}
+	}
 	parsed, err := syntax.Parse(spec.Pattern, syntax.Perl)
 	if err != nil {
 		return nil, fmt.Errorf("rule %s: pattern: %w", spec.ID, err)
@@ -122,10 +145,16 @@ func (r *Rule) MaxLen() int        { return r.maxLen }
 func (r *Rule) Find(window []byte, emit func(Candidate)) {
 	for _, m := range r.re.FindAllSubmatchIndex(window, -1) {
 		lo, hi := m[0], m[1]
-		if r.secretIx > 0 && m[2*r.secretIx] >= 0 {
-			lo, hi = m[2*r.secretIx], m[2*r.secretIx+1]
+		for _, ix := range r.secretIx {
+			if m[2*ix] >= 0 {
+				lo, hi = m[2*ix], m[2*ix+1]
+				break
+			}
 		}
 		secret := string(window[lo:hi])
+		if r.denied(window[m[0]:m[1]]) {
+			continue
+		}
 		if r.validate != nil && !r.validate(secret) {
 			continue
 		}
@@ -136,11 +165,30 @@ func (r *Rule) Find(window []byte, emit func(Candidate)) {
 		if r.decode != nil {
 			sc = r.decode(secret, sc)
 		}
+		var attrs map[string]string
+		for name, ix := range r.attrIx {
+			if m[2*ix] >= 0 {
+				if attrs == nil {
+					attrs = map[string]string{}
+				}
+				attrs[name] = string(window[m[2*ix]:m[2*ix+1]])
+			}
+		}
 		emit(Candidate{
 			RuleID: r.spec.ID, Provider: r.spec.Provider, Kind: r.spec.Kind,
-			Secret: secret, Start: lo, End: hi, Scope: sc,
+			Secret: secret, Start: lo, End: hi, Scope: sc, Attrs: attrs,
 		})
 	}
+}
+
+// denied reports whether a match holds one of the rule's placeholder markers.
+func (r *Rule) denied(match []byte) bool {
+	for _, d := range r.spec.Deny {
+		if strings.Contains(string(match), d) {
+			return true
+		}
+	}
+	return false
 }
 
 // regexpMaxLen returns the longest byte length re can match, and false when
@@ -218,6 +266,8 @@ func Validator(name string) (func(string) bool, bool) {
 		return ValidGitHubChecksum, true
 	case "npm-crc32":
 		return ValidNpmChecksum, true
+	case "azure-sas":
+		return ValidAzureSAS, true
 	}
 	return nil, false
 }

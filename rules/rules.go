@@ -56,8 +56,13 @@ func specsFrom(fsys fs.FS) ([]detectors.RuleSpec, error) {
 }
 
 // Load compiles every embedded rule.
-func Load() ([]*detectors.Rule, error) {
-	specs, err := Specs()
+func Load() ([]*detectors.Rule, error) { return LoadFS(files) }
+
+// LoadFS compiles the rules of every *.yaml file at the top of fsys, with
+// the same checks as the built-in ones (unknown fields, duplicate ids,
+// unbounded patterns, scope values, validators and decoders).
+func LoadFS(fsys fs.FS) ([]*detectors.Rule, error) {
+	specs, err := specsFrom(fsys)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +75,7 @@ func Load() ([]*detectors.Rule, error) {
 		seen[s.ID] = true
 		r, err := detectors.CompileRule(s)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("rules: %w", err)
 		}
 		out = append(out, r)
 	}
