@@ -23,7 +23,11 @@ func decodeAzureSAS(secret string, base Scope, now time.Time) Scope {
 	}
 	host := ""
 	q := secret
-	if i := strings.IndexByte(secret, '?'); i >= 0 {
+	if i := strings.Index(secret, "SharedAccessSignature="); i >= 0 {
+		// a connection string: ...;SharedAccessSignature=sv=...&sig=...;...
+		host = secret[:i]
+		q = secret[i+len("SharedAccessSignature="):]
+	} else if i := strings.IndexByte(secret, '?'); i >= 0 {
 		host = secret[:i]
 		q = secret[i+1:]
 	}

@@ -15,7 +15,7 @@ func farFuture() time.Time { return time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC) 
 //	{{pypi}}                 account-wide PyPI token (no caveats)
 //	{{pypi PROJECT...}}      PyPI token limited to the projects
 //	{{flyv1 org|deploy|readonly}}  FlyV1 header value with two fm2_ tokens
-//	{{azure-sas K=V...}}     SAS URL; keys sp, ss, srt, sr, si, account, path
+//	{{sas-url K=V...}}       SAS URL; keys sp, ss, srt, sr, si, account, path
 var scopeDirectives = map[string]directiveFunc{
 	"pypi": func(g *Gen, args []string) (string, error) {
 		if len(args) == 0 {
@@ -40,7 +40,7 @@ var scopeDirectives = map[string]directiveFunc{
 		}
 		return "", fmt.Errorf("want {{flyv1 org|deploy|readonly}}, got %q", kind)
 	},
-	"azure-sas": func(g *Gen, args []string) (string, error) {
+	"sas-url": func(g *Gen, args []string) (string, error) {
 		s := SAS{Account: "acct" + g.Rand(8, "lalnum"), Expiry: farFuture()}
 		for _, a := range args {
 			k, v, ok := strings.Cut(a, "=")
