@@ -1,0 +1,183 @@
+package scanner
+
+import (
+	"strings"
+
+	"github.com/tokenscope/tokenscope/detectors"
+	"github.com/tokenscope/tokenscope/detectors/scope"
+)
+
+// Direct is a credential that a source read itself, by parsing a structured
+// file (a credential store) or a variable, rather than one a detector found
+// by its pattern. Many stored credentials carry no prefix at all (a Railway
+// login token, a .netrc password, a Docker auth): only the file's structure
+// says what they are.
+type Direct struct {
+	Origin   Origin
+	RuleID   string
+	Provider string
+	Kind     string
+	// Secret is the raw value; it is redacted and fingerprinted when the
+	// finding is built, and kept only with ShowSecrets.
+	Secret string
+	// Line and Column are 1-based; 0 when the position is not known.
+	Line, Column int
+	// Key is the field or variable the value is stored under ("token",
+	// "RAILWAY_API_TOKEN").
+	Key string
+	// Context is text describing where the value sits ("user.token",
+	// "export RAILWAY_TOKEN="), handed to scope.ApplyContext as the line.
+	Context string
+	// Scope is what the parser knows from the store's structure.
+	Scope scope.Scope
+	// Attrs name the profile, host or server the value belongs to.
+	Attrs map[string]string
+}
+
+// NewDirectFinding turns a parsed credential into a Finding exactly as the
+// engine turns a detector's candidate into one: redacted, fingerprinted
+// (rule + secret), scope refined by scope.ApplyContext with the value's
+// path, key and context, severity derived from the scope. The raw secret is
+// kept only when the engine's ShowSecrets option is set.
+func (e *Engine) NewDirectFinding(d Direct) Finding {
+	sc := d.Scope.Normalize()
+	sc = scope.ApplyContext(sc, scope.Context{Path: d.Origin.Path, Key: d.Key, Line: d.Context})
+	line := d.Line
+	col := d.Column
+	if line > 0 && col == 0 {
+		col = 1
+	}
+	endLine, endCol := line, col
+	if line > 0 {
+		endLine = line + strings.Count(d.Secret, "\n")
+		if i := strings.LastIndexByte(d.Secret, '\n'); i >= 0 {
+			endCol = len(d.Secret) - i
+		} else {
+			endCol = col + len(d.Secret)
+		}
+	}
+	f := Finding{
+		RuleID:      d.RuleID,
+		Provider:    d.Provider,
+		Kind:        d.Kind,
+		Redacted:    Redact(d.Secret),
+		Fingerprint: Fingerprint(d.RuleID, d.Secret),
+		Origin:      d.Origin,
+		Line:        line,
+		Column:      col,
+		EndLine:     endLine,
+		EndColumn:   endCol,
+		Key:         d.Key,
+		Scope:       sc,
+		Severity:    sc.Severity(),
+		Attrs:       copyAttrs(d.Attrs),
+	}
+	if e.opts.ShowSecrets {
+		f.Secret = d.Secret
+	}
+	return f
+}
+
+// MergeDirect adds parsed credentials to a finished result and sorts it
+// again. The same secret is never reported twice at one place:
+//
+//   - when a specific (non-generic) detector already found the secret in
+//     the same item (same path and commit; same fingerprint, or same line
+//     and same redacted form), the parsed credential is not added; the
+//     detector's finding gains its attributes (profile, host, server) and,
+//     when the detector knew nothing of it, its environment;
+//   - a generic detector's finding of the same secret at the same place
+//     gives way to the parsed credential, which knows what it is.
+func (e *Engine) MergeDirect(res *Result, ds []Direct) {
+	if len(ds) == 0 {
+		return
+	}
+	type place struct{ path, commit string }
+	byPlace := map[place][]int{}
+	for i, f := range res.Findings {
+		k := place{f.Origin.Path, f.Origin.Commit}
+		byPlace[k] = append(byPlace[k], i)
+	}
+	drop := map[int]bool{}
+	var add []Finding
+	for _, d := range ds {
+		nf := e.NewDirectFinding(d)
+		shadowed := false
+		for _, i := range byPlace[place{d.Origin.Path, d.Origin.Commit}] {
+			f := &res.Findings[i]
+			same := f.Fingerprint == Fingerprint(f.RuleID, d.Secret) ||
+				(d.Line > 0 && f.Line == d.Line && f.Redacted == nf.Redacted)
+			if !same {
+				continue
+			}
+			if detectors.IsGeneric(f.RuleID) {
+				drop[i] = true
+				continue
+			}
+			shadowed = true
+			enrich(f, nf)
+		}
+		if !shadowed {
+			add = append(add, nf)
+		}
+	}
+	out := res.Findings[:0]
+	for i, f := range res.Findings {
+		if !drop[i] {
+			out = append(out, f)
+		}
+	}
+	out = append(out, add...)
+	SortFindings(out)
+	res.Findings = dedup(out)
+}
+
+// enrich adds what a parser knew about a value to a detector's finding of
+// the same value.
+func enrich(f *Finding, parsed Finding) {
+	if len(parsed.Attrs) > 0 {
+		if f.Attrs == nil {
+			f.Attrs = map[string]string{}
+		} else {
+			f.Attrs = copyAttrs(f.Attrs)
+		}
+		for k, v := range parsed.Attrs {
+			if _, ok := f.Attrs[k]; !ok {
+				f.Attrs[k] = v
+			}
+		}
+	}
+	if f.Origin.Store == "" {
+		f.Origin.Store = parsed.Origin.Store
+	}
+	if f.Key == "" {
+		f.Key = parsed.Key
+	}
+	sc := f.Scope.Clone()
+	changed := false
+	if sc.Env == scope.EnvUnknown && parsed.Scope.Env != scope.EnvUnknown && parsed.Scope.Env != "" {
+		sc.Env = parsed.Scope.Env
+		changed = true
+	}
+	for _, ev := range parsed.Scope.Evidence {
+		if strings.HasPrefix(ev, "store ") || strings.HasPrefix(ev, "context ") {
+			sc.Evidence = append(sc.Evidence, ev)
+			changed = true
+		}
+	}
+	if changed {
+		f.Scope = sc
+		f.Severity = sc.Severity()
+	}
+}
+
+func copyAttrs(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	c := make(map[string]string, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}

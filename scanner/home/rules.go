@@ -1,0 +1,73 @@
+package home
+
+import (
+	"sort"
+
+	"github.com/tokenscope/tokenscope/scanner"
+)
+
+// RuleInfo describes a rule id that the parsers of this package report,
+// for `rules`-style listings and SARIF.
+type RuleInfo struct {
+	ID          string
+	Provider    string
+	Kind        string
+	Description string
+}
+
+// Rules lists the rule ids the parsers report, sorted by id.
+func Rules() []RuleInfo {
+	out := []RuleInfo{
+		{"aws-profile-secret-key", "AWS", "access key in a profile", "aws_secret_access_key of a profile in ~/.aws/credentials or ~/.aws/config"},
+		{"aws-profile-session-token", "AWS", "session token in a profile", "aws_session_token of a profile"},
+		{"aws-sso-token", "AWS", "IAM Identity Center token", "access or refresh token cached under ~/.aws/sso/cache"},
+		{"gcloud-user-refresh-token", "Google Cloud", "user refresh token", "application default credentials of a signed-in user"},
+		{"gcloud-service-account-key", "Google Cloud", "service account key", "service account key file used as application default credentials"},
+		{"azure-cli-token", "Azure", "Azure CLI token", "token in the Azure CLI's token cache"},
+		{"azure-service-principal-secret", "Azure", "service principal secret", "secret in ~/.azure/service_principal_entries.json"},
+		{"gh-cli-oauth-token", "GitHub", "GitHub CLI OAuth token", "oauth_token in ~/.config/gh/hosts.yml"},
+		{"git-stored-credential", "git", "stored git credential", "https://user:token@host line of a git credential store"},
+		{"netrc-heroku-token", "Heroku", "Heroku API token", "Heroku CLI login kept in .netrc"},
+		{"netrc-password", "netrc", "netrc password", "password of a machine entry in .netrc"},
+		{"npmrc-auth", "npm", "npm registry credential", "_authToken, _auth or _password in .npmrc"},
+		{"pypirc-password", "PyPI", "package upload credential", "password of a repository in .pypirc"},
+		{"cargo-registry-token", "crates.io", "Cargo registry token", "token in Cargo's credentials.toml"},
+		{"gem-api-key", "RubyGems", "RubyGems API key", "API key in ~/.gem/credentials"},
+		{"maven-server-password", "Maven", "repository password", "server password in ~/.m2/settings.xml"},
+		{"docker-registry-auth", "Docker", "registry credential", "inline auth in ~/.docker/config.json"},
+		{"kubeconfig-credential", "Kubernetes", "cluster credential", "token, password or client key of a kubeconfig user"},
+		{"kubeconfig-exec-plugin", "Kubernetes", "exec credential plugin", "command kubectl runs to obtain a token (named, never run)"},
+		{"railway-cli-token", "Railway", "account token (CLI login)", "user.token in ~/.railway/config.json"},
+		{"fly-cli-token", "Fly.io", "flyctl login token", "access_token in ~/.fly/config.yml"},
+		{"vercel-cli-token", "Vercel", "Vercel CLI login token", "token in the Vercel CLI's auth.json"},
+		{"terraform-cli-token", "Terraform", "HCP Terraform token", "token in ~/.terraform.d/credentials.tfrc.json"},
+		{"vault-cli-token", "Vault", "Vault token", "~/.vault-token"},
+		{"doctl-token", "DigitalOcean", "personal access token", "access token in doctl's config.yaml"},
+		{"supabase-cli-token", "Supabase", "personal access token", "~/.supabase/access-token"},
+		{"huggingface-token", "Hugging Face", "access token", "the Hugging Face CLI's token file"},
+		{"databricks-credential", "Databricks", "workspace credential", "token or password of a profile in ~/.databrickscfg"},
+		{"pgpass-password", "PostgreSQL", "database password", "password of a ~/.pgpass entry"},
+		{"mysql-config-password", "MySQL", "database password", "password in ~/.my.cnf"},
+		{"ssh-private-key-file", "SSH", "SSH private key", "private key under ~/.ssh"},
+		{"shell-history-secret", "unknown", "secret typed in a shell command", "credential-named assignment or bearer header in a shell history"},
+		{"agent-config-secret", "unknown", "secret in an agent's configuration", "credential-named field of an AI agent's or editor's configuration"},
+		{"mcp-server-secret", "unknown", "MCP server credential", "token in an MCP server entry's env, headers, arguments or URL"},
+		{"dotenv-secret", "unknown", "secret in a .env file", "credential-named variable in a .env file"},
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// sortDirect orders parsed credentials by path, line and rule.
+func sortDirect(ds []scanner.Direct) {
+	sort.SliceStable(ds, func(i, j int) bool {
+		a, b := ds[i], ds[j]
+		if a.Origin.Path != b.Origin.Path {
+			return a.Origin.Path < b.Origin.Path
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.RuleID < b.RuleID
+	})
+}
