@@ -1,0 +1,337 @@
+package detectors
+
+import (
+	"strings"
+
+	"github.com/tokenscope/tokenscope/detectors/scope"
+)
+
+// GenericAssignments finds values assigned to secret-sounding names
+// (password, secret, token, api_key, access_key, private_key, credential)
+// in code, config and env files: `NAME = value`, `name: value`,
+// `name := "value"`, `"name": "value"`, `name => 'value'`, `--name=value`.
+// It keeps false positives low by demanding a random-looking value (mixed
+// letters and digits, an entropy floor, 8..200 bytes) and rejecting
+// placeholders, templates, code expressions and paths. A specific rule that
+// matches on the same line wins over it (see IsGeneric).
+type GenericAssignments struct{}
+
+const (
+	genericMaxName  = 64
+	genericMaxValue = 200
+	genericMinValue = 8
+	// genericMaxLen covers a quoted name, an operator and a quoted value.
+	genericMaxLen = genericMaxName + 8 + genericMaxValue + 2
+)
+
+var _ Lister = GenericAssignments{}
+
+func (GenericAssignments) secretInfo() Info {
+	return Info{
+		ID: "generic-secret-assignment", Provider: "Generic", Kind: "secret assigned to a secret-sounding name",
+		Description: "A random-looking value assigned to a name such as api_key, secret or token.",
+		Base:        base(scope.Scope{Confidence: scope.ConfidenceContext}),
+	}
+}
+
+func (GenericAssignments) passwordInfo() Info {
+	return Info{
+		ID: "generic-password", Provider: "Generic", Kind: "password assigned to a password-sounding name",
+		Description: "A random-looking value assigned to a name such as password or passwd.",
+		Base:        base(scope.Scope{Confidence: scope.ConfidenceContext}),
+	}
+}
+
+func (g GenericAssignments) Info() Info {
+	return Info{ID: "generic", Provider: "Generic", Kind: "secret-sounding assignment"}
+}
+
+func (g GenericAssignments) Rules() []Info { return []Info{g.secretInfo(), g.passwordInfo()} }
+
+func (GenericAssignments) Literals() []string {
+	return []string{"passw", "secret", "token", "api_key", "apikey", "api-key",
+		"access_key", "accesskey", "access-key", "private_key", "privatekey", "credential"}
+}
+
+func (GenericAssignments) MaxLen() int { return genericMaxLen }
+
+func isNameChar(c byte) bool {
+	return isAlnum(c) || c == '_' || c == '-' || c == '.'
+}
+
+func (g GenericAssignments) Find(w []byte, emit func(Candidate)) {
+	for i := 0; i < len(w); {
+		if !isNameChar(w[i]) {
+			i++
+			continue
+		}
+		s := i
+		for i < len(w) && isNameChar(w[i]) {
+			i++
+		}
+		if i-s < 5 || i-s > genericMaxName {
+			continue
+		}
+		name := w[s:i]
+		if !hasSecretWord(name) {
+			continue
+		}
+		pw, ok := secretName(name)
+		if !ok {
+			continue
+		}
+		vs, ve, ok := assignedValue(w, i)
+		if !ok {
+			continue
+		}
+		val := string(w[vs:ve])
+		if !genericValue(val) {
+			continue
+		}
+		inf := g.secretInfo()
+		if pw {
+			inf = g.passwordInfo()
+		}
+		n := strings.TrimLeft(string(name), "-")
+		sc := inf.Base.Clone()
+		sc.Evidence = append(sc.Evidence, "assigned to "+n+": a secret-sounding name")
+		emit(candidate(inf, val, vs, ve, sc, map[string]string{"name": n}))
+		i = ve
+	}
+}
+
+// hasSecretWord is a cheap test before secretName splits the name.
+func hasSecretWord(name []byte) bool {
+	for _, k := range [...]string{"passw", "pwd", "passphrase", "secret", "token", "key", "credential"} {
+		if indexFold(name, k, 0) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// nameWords splits an identifier into lower-case words at '_', '-', '.'
+// and camelCase boundaries, calling f for each until it returns false.
+func nameWords(name []byte, f func(w string) bool) {
+	var buf [genericMaxName]byte
+	n := 0
+	flush := func() bool {
+		if n == 0 {
+			return true
+		}
+		ok := f(string(buf[:n]))
+		n = 0
+		return ok
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c == '_' || c == '-' || c == '.' {
+			if !flush() {
+				return
+			}
+			continue
+		}
+		up := c >= 'A' && c <= 'Z'
+		if up && i > 0 {
+			p := name[i-1]
+			pLower := p >= 'a' && p <= 'z' || p >= '0' && p <= '9'
+			pUpper := p >= 'A' && p <= 'Z'
+			nextLower := i+1 < len(name) && name[i+1] >= 'a' && name[i+1] <= 'z'
+			if pLower || (pUpper && nextLower) {
+				if !flush() {
+					return
+				}
+			}
+		}
+		if up {
+			c += 32
+		}
+		buf[n] = c
+		n++
+	}
+	flush()
+}
+
+// secretName reports whether a name holds a secret, and whether it is a
+// password.
+func secretName(name []byte) (password, ok bool) {
+	var prev, last string
+	hit := false
+	nameWords(name, func(w string) bool {
+		switch w {
+		case "password", "passwd", "pwd", "passphrase":
+			hit, password = true, true
+		case "secret", "token", "apikey", "accesskey", "privatekey", "credential", "credentials", "secretkey", "authtoken":
+			hit = true
+		case "key":
+			if prev == "api" || prev == "access" || prev == "private" || prev == "secret" {
+				hit = true
+			}
+		}
+		prev, last = w, w
+		return true
+	})
+	if !hit {
+		return false, false
+	}
+	switch last {
+	case "id", "url", "uri", "endpoint", "path", "file", "filename", "dir", "type", "name", "names",
+		"length", "len", "size", "count", "max", "min", "expiry", "expires", "expiration", "ttl",
+		"header", "prefix", "suffix", "field", "env", "var", "hint", "policy", "mode", "format",
+		"version", "regex", "pattern", "hash", "hashed", "salt", "enabled", "required", "timeout",
+		"cache", "store", "provider", "source", "location", "duration", "lifetime", "kind", "label",
+		"description", "desc", "placeholder", "example", "template", "param", "arn", "ref",
+		"reference", "error", "err", "message", "msg", "text", "prompt", "input", "column", "table",
+		"request", "response", "manager", "service", "handler", "validator", "generator", "parser",
+		"reader", "writer", "fn", "func", "callback", "method", "class", "struct", "lock", "mutex",
+		"bytes", "len_", "sha", "sha1", "sha256", "digest", "fingerprint", "mask", "masked", "rule",
+		"rules", "check", "valid", "validation", "test", "tests", "position", "pos", "index", "idx",
+		"start", "end", "offset", "line", "col", "state", "status", "scope", "scopes", "usage",
+		"help", "flag", "option", "options", "config", "settings", "set", "get", "list", "map",
+		"stream", "chan", "channel", "ch", "ok", "exists", "present", "missing", "kinds", "types":
+		return false, false
+	}
+	return password, true
+}
+
+// assignedValue reads the operator after a name ending at i and the value
+// after it, returning the value's span (inside any quotes).
+func assignedValue(w []byte, i int) (vs, ve int, ok bool) {
+	if i < len(w) && (w[i] == '"' || w[i] == '\'') {
+		i++ // closing quote of a quoted key
+	}
+	for i < len(w) && (w[i] == ' ' || w[i] == '\t') {
+		i++
+	}
+	if i >= len(w) {
+		return 0, 0, false
+	}
+	switch {
+	case w[i] == ':' && i+1 < len(w) && w[i+1] == '=':
+		i += 2
+	case w[i] == '=' && i+1 < len(w) && w[i+1] == '>':
+		i += 2
+	case w[i] == '=':
+		if i+1 < len(w) && (w[i+1] == '=' || w[i+1] == '~') {
+			return 0, 0, false
+		}
+		i++
+	case w[i] == ':':
+		if i+1 < len(w) && w[i+1] == ':' {
+			return 0, 0, false
+		}
+		i++
+	default:
+		return 0, 0, false
+	}
+	for i < len(w) && (w[i] == ' ' || w[i] == '\t') {
+		i++
+	}
+	if i >= len(w) {
+		return 0, 0, false
+	}
+	if q := w[i]; q == '"' || q == '\'' || q == '`' {
+		s := i + 1
+		for e := s; e < len(w) && e-s <= genericMaxValue; e++ {
+			switch w[e] {
+			case q:
+				return s, e, true
+			case '\n', '\\':
+				return 0, 0, false
+			}
+		}
+		return 0, 0, false
+	}
+	s := i
+	e := s
+	for e < len(w) && e-s <= genericMaxValue {
+		c := w[e]
+		if c <= ' ' || c == ',' || c == ';' || c == ')' || c == ']' || c == '}' || c == '"' || c == '\'' || c == '`' || c == '<' || c == '>' {
+			break
+		}
+		e++
+	}
+	if e-s > genericMaxValue {
+		return 0, 0, false
+	}
+	return s, e, e > s
+}
+
+// genericValue decides whether an assigned value looks like a real secret.
+func genericValue(v string) bool {
+	if len(v) < genericMinValue || len(v) > genericMaxValue {
+		return false
+	}
+	switch v[0] {
+	case '$', '%', '@', '&', '*', '!', '|', '#', '{', '[', '(', '<', '.', '/', '~', '\\', '-', ':', '?':
+		return false
+	}
+	if strings.HasPrefix(v, "eyJ") || strings.Contains(v, "://") || strings.HasPrefix(v, "-----") {
+		return false // JWTs, URIs and keys have their own detectors
+	}
+	var letters, digits, other int
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+			letters++
+		case c >= '0' && c <= '9':
+			digits++
+		case c == ' ' || c == '(' || c == ')' || c == '\t':
+			return false // prose or code
+		case c >= 0x80:
+			return false
+		default:
+			other++
+		}
+	}
+	if letters == 0 || digits == 0 {
+		return false
+	}
+	if dottedIdent(v) || version(v) {
+		return false
+	}
+	l := strings.ToLower(v)
+	for _, p := range []string{"example", "sample", "dummy", "changeme", "change_me", "change-me",
+		"placeholder", "your_", "your-", "yourtoken", "yoursecret", "yourkey", "xxxx", "****", "...",
+		"redacted", "replace", "insert", "fake", "mock", "here", "todo", "fixme", "test", "secret",
+		"passw", "token", "demo", "default", "${", "{{", "%s", "%v", "%d", "$(", "#{", "0000", "1234",
+		"abcd", "qwerty", "lorem", "foobar", "null", "none", "true", "false", ".go", ".py", ".js",
+		".json", ".yaml", ".yml", ".pem", ".key", ".txt", ".crt", ".env", "->", "::", "&&", "||", "=="} {
+		if strings.Contains(l, p) {
+			return false
+		}
+	}
+	h := Entropy(v)
+	switch {
+	case len(v) < 12:
+		return h >= 2.9
+	case len(v) < 20:
+		return h >= 3.2
+	}
+	return h >= 3.5
+}
+
+// dottedIdent reports a.b.c identifier paths (config.Token, os.environ).
+func dottedIdent(v string) bool {
+	if !strings.Contains(v, ".") {
+		return false
+	}
+	for _, seg := range strings.Split(v, ".") {
+		if seg == "" || !(seg[0] >= 'a' && seg[0] <= 'z' || seg[0] >= 'A' && seg[0] <= 'Z' || seg[0] == '_') {
+			return false
+		}
+		for i := 0; i < len(seg); i++ {
+			if !isAlnum(seg[i]) && seg[i] != '_' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// version reports version strings such as v1.2.3-rc4.
+func version(v string) bool {
+	v = strings.TrimPrefix(strings.TrimPrefix(v, "v"), "V")
+	return len(v) > 0 && v[0] >= '0' && v[0] <= '9' && strings.Count(v, ".") >= 2
+}
