@@ -183,7 +183,7 @@ func pemBody(body string, pgp bool) (der []byte, encrypted bool, dek string, ok 
 			}
 		}
 		body = next
-		line = strings.Trim(line, " \t\r\"'`+,;\\")
+		line = cleanLine(line)
 		if line == "" {
 			continue
 		}
@@ -219,6 +219,30 @@ func pemBody(body string, pgp bool) (der []byte, encrypted bool, dek string, ok 
 		return nil, false, "", false
 	}
 	return der, encrypted, dek, true
+}
+
+// cleanLine strips what source code wraps around a line of base64: indent,
+// quotes, string concatenation ("..." +), commas and line continuations.
+// A '+' is only stripped next to a quote, as it is also a base64 letter.
+func cleanLine(line string) string {
+	for {
+		n := len(line)
+		line = strings.Trim(line, " \t\r,;\\")
+		if t, ok := strings.CutSuffix(line, "+"); ok {
+			if t2 := strings.TrimRight(t, " \t"); strings.HasSuffix(t2, `"`) || strings.HasSuffix(t2, "'") || strings.HasSuffix(t2, "`") {
+				line = t2
+			}
+		}
+		if t, ok := strings.CutPrefix(line, "+"); ok {
+			if t2 := strings.TrimLeft(t, " \t"); strings.HasPrefix(t2, `"`) || strings.HasPrefix(t2, "'") || strings.HasPrefix(t2, "`") {
+				line = t2
+			}
+		}
+		line = strings.Trim(line, "\"'`")
+		if len(line) == n {
+			return line
+		}
+	}
 }
 
 // lineBreak finds the next real newline or a "\n" / "\r" escape.
