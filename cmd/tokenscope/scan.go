@@ -113,6 +113,9 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 	if err != nil {
 		return usageErr("%v", err)
 	}
+	if opts.History.replacesWorkingTree() {
+		sources = nil // --staged, --git-range, --history=only
+	}
 	sources = append(sources, hist...)
 	prog.start()
 	res, err := eng.Run(cmd.Context(), sources...)

@@ -1,0 +1,529 @@
+package git
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"strconv"
+	"strings"
+
+	gogit "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// blobRef is one blob to scan.
+type blobRef struct {
+	id   string // hex object id
+	size int64  // -1 when unknown
+	path string // a path the blob had in some tree; "" for unreachable blobs
+}
+
+// bigBlob is the size above which a blob is not read into memory by the
+// batch stream but streamed by its own reader when a worker opens it.
+const bigBlob = 8 << 20
+
+// backend enumerates and reads blobs.
+type backend interface {
+	// list returns every unique blob reachable from any ref (all: also
+	// unreachable ones), in an order that reads well from packs; problems
+	// that do not stop the listing are passed to note.
+	list(ctx context.Context, all bool, note func(path, reason string)) ([]blobRef, error)
+	// stream reads the blobs in order and calls fn with each one's content
+	// (at most max bytes of it; max <= 0 means all) or the error that kept
+	// it from being read.
+	stream(ctx context.Context, refs []blobRef, max int64, fn func(ref blobRef, content []byte, err error) error) error
+	// open streams one blob.
+	open(ctx context.Context, id string) (io.ReadCloser, error)
+	// headTree lists the HEAD commit's tree: blobs by path and submodules.
+	headTree(ctx context.Context) (blobs map[string]string, submodules []string, err error)
+}
+
+// ---- git binary ----
+
+type gitBackend struct{ g *gitRunner }
+
+const checkFormat = "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)"
+
+func (b *gitBackend) list(ctx context.Context, all bool, note func(path, reason string)) ([]blobRef, error) {
+	revList := b.g.command(ctx, "rev-list", "--objects", "--all", "--reflog", "--missing=print")
+	var revErr bytes.Buffer
+	revList.Stderr = &revErr
+	pipe, err := revList.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	check := b.g.command(ctx, "cat-file", checkFormat)
+	check.Stdin = pipe
+	var checkErr bytes.Buffer
+	check.Stderr = &checkErr
+	out, err := check.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := revList.Start(); err != nil {
+		return nil, fmt.Errorf("git rev-list: %w", err)
+	}
+	if err := check.Start(); err != nil {
+		revList.Process.Kill()
+		revList.Wait()
+		return nil, fmt.Errorf("git cat-file: %w", err)
+	}
+	seen := map[string]bool{}
+	var refs []blobRef
+	parseErr := parseCheck(out, func(id, typ string, size int64, rest string) {
+		if typ == "missing" {
+			note(id, "object missing from the object store: not scanned")
+			return
+		}
+		if typ != "blob" || seen[id] {
+			return
+		}
+		seen[id] = true
+		refs = append(refs, blobRef{id: id, size: size, path: rest})
+	})
+	revWait := revList.Wait()
+	checkWait := check.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if revWait != nil {
+		// a corrupt tree or commit ends the walk: keep what was listed
+		note("", "history listing stopped early (corrupt or missing object?): "+lastLine(revErr.String()))
+	}
+	if checkWait != nil && parseErr == nil {
+		parseErr = fmt.Errorf("git cat-file: %w: %s", checkWait, lastLine(checkErr.String()))
+	}
+	if parseErr != nil {
+		if len(refs) == 0 {
+			return nil, parseErr
+		}
+		note("", parseErr.Error())
+	}
+	if all {
+		cmd := b.g.command(ctx, "cat-file", "--batch-all-objects", "--unordered", checkFormat)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		o, err := cmd.StdoutPipe()
+		if err != nil {
+			return refs, err
+		}
+		if err := cmd.Start(); err != nil {
+			return refs, fmt.Errorf("git cat-file: %w", err)
+		}
+		perr := parseCheck(o, func(id, typ string, size int64, rest string) {
+			if typ == "blob" && !seen[id] {
+				seen[id] = true
+				refs = append(refs, blobRef{id: id, size: size})
+			}
+		})
+		if err := cmd.Wait(); err != nil || perr != nil {
+			note("", fmt.Sprintf("listing unreachable objects stopped early: %v %s", errors.Join(err, perr), lastLine(stderr.String())))
+		}
+	}
+	return refs, nil
+}
+
+// parseCheck reads `cat-file --batch-check` lines.
+func parseCheck(r io.Reader, fn func(id, typ string, size int64, rest string)) error {
+	br := bufio.NewReaderSize(r, 1<<16)
+	for {
+		line, err := br.ReadString('\n')
+		if line = strings.TrimSuffix(line, "\n"); line != "" {
+			id, tail, _ := strings.Cut(line, " ")
+			if strings.HasSuffix(line, " missing") && strings.Count(line, " ") == 1 {
+				fn(strings.TrimPrefix(id, "?"), "missing", -1, "")
+			} else {
+				typ, tail, _ := strings.Cut(tail, " ")
+				sz, rest, _ := strings.Cut(tail, " ")
+				n, perr := strconv.ParseInt(sz, 10, 64)
+				if perr == nil {
+					fn(id, typ, n, rest)
+				}
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func (b *gitBackend) stream(ctx context.Context, refs []blobRef, max int64, fn func(blobRef, []byte, error) error) error {
+	i := 0
+	for i < len(refs) {
+		next, err := b.streamFrom(ctx, refs, i, max, fn)
+		if err != nil {
+			return err
+		}
+		if next == i {
+			// the process died on refs[i]: report it and go on after it
+			if err := fn(refs[i], nil, errors.New("git cat-file could not read the object (corrupt?)")); err != nil {
+				return err
+			}
+			next = i + 1
+		}
+		i = next
+	}
+	return nil
+}
+
+// streamFrom runs one `git cat-file --batch` over refs[from:] and returns
+// the index of the first blob it did not deliver.
+func (b *gitBackend) streamFrom(ctx context.Context, refs []blobRef, from int, max int64, fn func(blobRef, []byte, error) error) (int, error) {
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cmd := b.g.command(cctx, "cat-file", "--batch")
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return from, err
+	}
+	outPipe, err := cmd.StdoutPipe()
+	if err != nil {
+		return from, err
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		return from, fmt.Errorf("git cat-file: %w", err)
+	}
+	// feed ids while reading, so the pipe never fills both ways
+	go func() {
+		w := bufio.NewWriterSize(in, 1<<16)
+		for _, r := range refs[from:] {
+			if r.size > bigBlob {
+				continue
+			}
+			if _, err := w.WriteString(r.id + "\n"); err != nil {
+				break
+			}
+		}
+		w.Flush()
+		in.Close()
+	}()
+	out := bufio.NewReaderSize(outPipe, 1<<20)
+	i := from
+	var ferr error
+	for ; i < len(refs); i++ {
+		r := refs[i]
+		if r.size > bigBlob {
+			if ferr = fn(r, nil, errBig); ferr != nil {
+				break
+			}
+			continue
+		}
+		hdr, err := out.ReadString('\n')
+		if err != nil {
+			break // process ended: refs[i] was not delivered
+		}
+		f := strings.Fields(hdr)
+		if len(f) == 2 && f[1] == "missing" {
+			if ferr = fn(r, nil, errors.New("object missing from the object store")); ferr != nil {
+				break
+			}
+			continue
+		}
+		if len(f) != 3 {
+			break
+		}
+		size, perr := strconv.ParseInt(f[2], 10, 64)
+		if perr != nil {
+			break
+		}
+		keep := size
+		if max > 0 && keep > max+1 {
+			keep = max + 1
+		}
+		buf := make([]byte, keep)
+		if _, err := io.ReadFull(out, buf); err != nil {
+			break
+		}
+		if _, err := out.Discard(int(size-keep) + 1); err != nil { // rest and the trailing newline
+			break
+		}
+		if ferr = fn(r, buf, nil); ferr != nil {
+			break
+		}
+	}
+	cancel()
+	cmd.Wait()
+	if ferr != nil {
+		return i, ferr
+	}
+	if err := ctx.Err(); err != nil {
+		return i, err
+	}
+	return i, nil
+}
+
+// errBig tells stream's callback to open the blob lazily instead.
+var errBig = errors.New("large blob: streamed on demand")
+
+type cmdReader struct {
+	io.ReadCloser
+	cmd    *exec.Cmd
+	cancel context.CancelFunc
+}
+
+func (c *cmdReader) Close() error {
+	c.cancel()
+	c.ReadCloser.Close()
+	c.cmd.Wait()
+	return nil
+}
+
+func (b *gitBackend) open(ctx context.Context, id string) (io.ReadCloser, error) {
+	cctx, cancel := context.WithCancel(ctx)
+	cmd := b.g.command(cctx, "cat-file", "blob", id)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		cancel()
+		return nil, err
+	}
+	return &cmdReader{ReadCloser: out, cmd: cmd, cancel: cancel}, nil
+}
+
+func (b *gitBackend) headTree(ctx context.Context) (map[string]string, []string, error) {
+	out, err := b.g.output(ctx, nil, "ls-tree", "-r", "-z", "--full-tree", "HEAD")
+	if err != nil {
+		return nil, nil, err
+	}
+	blobs := map[string]string{}
+	var subs []string
+	for _, rec := range bytes.Split(out, []byte{0}) {
+		meta, path, ok := bytes.Cut(rec, []byte{'\t'})
+		if !ok {
+			continue
+		}
+		f := strings.Fields(string(meta))
+		if len(f) != 3 {
+			continue
+		}
+		switch f[1] {
+		case "blob":
+			blobs[string(path)] = f[2]
+		case "commit":
+			subs = append(subs, string(path))
+		}
+	}
+	return blobs, subs, nil
+}
+
+// ---- go-git ----
+
+type goGitBackend struct{ repo *gogit.Repository }
+
+func (b *goGitBackend) list(ctx context.Context, all bool, note func(path, reason string)) ([]blobRef, error) {
+	seenTree := map[plumbing.Hash]bool{}
+	seenBlob := map[plumbing.Hash]bool{}
+	var out []blobRef
+	var walkTree func(h plumbing.Hash, prefix string)
+	walkTree = func(h plumbing.Hash, prefix string) {
+		if seenTree[h] {
+			return
+		}
+		seenTree[h] = true
+		t, err := b.repo.TreeObject(h)
+		if err != nil {
+			note(prefix, fmt.Sprintf("tree %s unreadable: %v", h, err))
+			return
+		}
+		for _, e := range t.Entries {
+			p := e.Name
+			if prefix != "" {
+				p = prefix + "/" + e.Name
+			}
+			switch e.Mode {
+			case filemode.Dir:
+				walkTree(e.Hash, p)
+			case filemode.Submodule:
+			default:
+				if !seenBlob[e.Hash] {
+					seenBlob[e.Hash] = true
+					out = append(out, blobRef{id: e.Hash.String(), size: -1, path: p})
+				}
+			}
+		}
+	}
+	err := reachableCommits(ctx, b.repo, func(c *object.Commit) { walkTree(c.TreeHash, "") },
+		func(h plumbing.Hash) { walkTree(h, "") },
+		func(h plumbing.Hash) {
+			if !seenBlob[h] {
+				seenBlob[h] = true
+				out = append(out, blobRef{id: h.String(), size: -1})
+			}
+		})
+	if err != nil {
+		return nil, err
+	}
+	if all {
+		it, err := b.repo.Storer.IterEncodedObjects(plumbing.BlobObject)
+		if err != nil {
+			return out, err
+		}
+		it.ForEach(func(o plumbing.EncodedObject) error {
+			if !seenBlob[o.Hash()] {
+				seenBlob[o.Hash()] = true
+				out = append(out, blobRef{id: o.Hash().String(), size: o.Size()})
+			}
+			return nil
+		})
+	}
+	return out, nil
+}
+
+func (b *goGitBackend) stream(ctx context.Context, refs []blobRef, max int64, fn func(blobRef, []byte, error) error) error {
+	for _, r := range refs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		obj, err := b.repo.Storer.EncodedObject(plumbing.BlobObject, plumbing.NewHash(r.id))
+		if err != nil {
+			if err := fn(r, nil, err); err != nil {
+				return err
+			}
+			continue
+		}
+		r.size = obj.Size()
+		if r.size > bigBlob {
+			if err := fn(r, nil, errBig); err != nil {
+				return err
+			}
+			continue
+		}
+		content, err := readObject(obj, max)
+		if err := fn(r, content, err); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func readObject(obj plumbing.EncodedObject, max int64) ([]byte, error) {
+	rd, err := obj.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	var src io.Reader = rd
+	if max > 0 {
+		src = io.LimitReader(rd, max+1)
+	}
+	return io.ReadAll(src)
+}
+
+func (b *goGitBackend) open(ctx context.Context, id string) (io.ReadCloser, error) {
+	obj, err := b.repo.Storer.EncodedObject(plumbing.BlobObject, plumbing.NewHash(id))
+	if err != nil {
+		return nil, err
+	}
+	return obj.Reader()
+}
+
+func (b *goGitBackend) headTree(ctx context.Context) (map[string]string, []string, error) {
+	head, err := b.repo.Head()
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := b.repo.CommitObject(head.Hash())
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := c.Tree()
+	if err != nil {
+		return nil, nil, err
+	}
+	blobs := map[string]string{}
+	var subs []string
+	w := object.NewTreeWalker(t, true, nil)
+	defer w.Close()
+	for {
+		name, e, err := w.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return blobs, subs, err
+		}
+		switch {
+		case e.Mode == filemode.Submodule:
+			subs = append(subs, name)
+		case e.Mode.IsFile():
+			blobs[name] = e.Hash.String()
+		}
+	}
+	return blobs, subs, nil
+}
+
+// reachableCommits calls commit for every commit reachable from any ref
+// or HEAD (annotated tags peeled), and tree and blob for refs or tags that
+// point straight at one.
+func reachableCommits(ctx context.Context, repo *gogit.Repository, commit func(*object.Commit), tree, blob func(plumbing.Hash)) error {
+	refs, err := repo.Storer.IterReferences()
+	if err != nil {
+		return fmt.Errorf("listing refs: %w", err)
+	}
+	var tips []plumbing.Hash
+	err = refs.ForEach(func(r *plumbing.Reference) error {
+		if r.Type() == plumbing.HashReference {
+			tips = append(tips, r.Hash())
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if h, err := repo.Head(); err == nil {
+		tips = append(tips, h.Hash())
+	}
+	seen := map[plumbing.Hash]bool{}
+	stack := tips
+	for len(stack) > 0 {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		h := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[h] {
+			continue
+		}
+		seen[h] = true
+		obj, err := repo.Storer.EncodedObject(plumbing.AnyObject, h)
+		if err != nil {
+			continue // a missing parent (shallow boundary) or a dangling ref
+		}
+		switch obj.Type() {
+		case plumbing.TagObject:
+			if tag, err := object.DecodeTag(repo.Storer, obj); err == nil {
+				stack = append(stack, tag.Target)
+			}
+		case plumbing.CommitObject:
+			c, err := object.DecodeCommit(repo.Storer, obj)
+			if err != nil {
+				continue
+			}
+			commit(c)
+			stack = append(stack, c.ParentHashes...)
+		case plumbing.TreeObject:
+			if tree != nil {
+				tree(h)
+			}
+		case plumbing.BlobObject:
+			if blob != nil {
+				blob(h)
+			}
+		}
+	}
+	return nil
+}
