@@ -95,16 +95,14 @@ func (g GCPCredentials) findSA(obj []byte, off int, emit func(Candidate)) {
 	inf := g.sa()
 	sc := inf.Base.Clone()
 	attrs := map[string]string{}
-	if facts, ok := scope.ParsePrivateKey(key); ok {
+	if facts, ok := scope.ParsePrivateKey(strings.TrimSpace(key)); ok {
 		sc = scope.KeyScope(facts, sc)
 		if facts.Type != "" {
 			attrs["key_type"] = facts.Type
 		}
 	}
-	// A service account's reach is its IAM bindings; the key itself is a
-	// full credential for it.
-	sc.Access = scope.AccessUnknown
-	sc.Reach = scope.ReachProject
+	// The key is a full credential for the service account; its reach is
+	// the account's IAM bindings, which the file does not hold.
 	if _, _, email, ok := jsonStringField(obj, "client_email"); ok && len(email) < 256 {
 		attrs["client_email"] = email
 		sc.Evidence = append(sc.Evidence, "service account "+email)

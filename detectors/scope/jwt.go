@@ -33,8 +33,8 @@ type JWTClaims struct {
 
 // jwtPayload mirrors the JSON shape; loosely typed claims are RawMessage.
 type jwtPayload struct {
-	Iss   string          `json:"iss"`
-	Sub   string          `json:"sub"`
+	Iss   json.RawMessage `json:"iss"`
+	Sub   json.RawMessage `json:"sub"`
 	Aud   json.RawMessage `json:"aud"`
 	Exp   json.RawMessage `json:"exp"`
 	Iat   json.RawMessage `json:"iat"`
@@ -42,15 +42,11 @@ type jwtPayload struct {
 	Roles json.RawMessage `json:"roles"`
 	Scope json.RawMessage `json:"scope"`
 	Scp   json.RawMessage `json:"scp"`
-	Ref   string          `json:"ref"`
-	K8s   *struct {
-		Namespace      string `json:"namespace"`
-		ServiceAccount struct {
-			Name string `json:"name"`
-		} `json:"serviceaccount"`
-	} `json:"kubernetes.io"`
-	K8sLegacyNS   string `json:"kubernetes.io/serviceaccount/namespace"`
-	K8sLegacyName string `json:"kubernetes.io/serviceaccount/service-account.name"`
+	Ref   json.RawMessage `json:"ref"`
+	K8s   json.RawMessage `json:"kubernetes.io"`
+
+	K8sLegacyNS   json.RawMessage `json:"kubernetes.io/serviceaccount/namespace"`
+	K8sLegacyName json.RawMessage `json:"kubernetes.io/serviceaccount/service-account.name"`
 }
 
 // ParseJWT splits a compact JWS (header.payload.signature), checks that the
@@ -87,7 +83,7 @@ func ParseJWT(s string) (c JWTClaims, ok bool) {
 	if json.Unmarshal(pb, &pl) != nil {
 		return c, false
 	}
-	c.Issuer, c.Subject, c.Ref = pl.Iss, pl.Sub, pl.Ref
+	c.Issuer, c.Subject, c.Ref = str(pl.Iss), str(pl.Sub), str(pl.Ref)
 	c.Audience = stringList(pl.Aud)
 	c.Exp = numericDate(pl.Exp)
 	c.Iat = numericDate(pl.Iat)
@@ -98,13 +94,35 @@ func ParseJWT(s string) (c JWTClaims, ok bool) {
 	}
 	c.Roles = append(c.Roles, stringList(pl.Roles)...)
 	c.Scopes = append(spaceList(pl.Scope), spaceList(pl.Scp)...)
-	if pl.K8s != nil {
-		c.K8sNamespace, c.K8sServiceAccount = pl.K8s.Namespace, pl.K8s.ServiceAccount.Name
+	if len(pl.K8s) > 0 {
+		var k8s struct {
+			Namespace      json.RawMessage `json:"namespace"`
+			ServiceAccount struct {
+				Name json.RawMessage `json:"name"`
+			} `json:"serviceaccount"`
+		}
+		if json.Unmarshal(pl.K8s, &k8s) == nil {
+			c.K8sNamespace, c.K8sServiceAccount = str(k8s.Namespace), str(k8s.ServiceAccount.Name)
+		}
 	}
 	if c.K8sNamespace == "" {
-		c.K8sNamespace, c.K8sServiceAccount = pl.K8sLegacyNS, pl.K8sLegacyName
+		c.K8sNamespace, c.K8sServiceAccount = str(pl.K8sLegacyNS), str(pl.K8sLegacyName)
 	}
 	return c, true
+}
+
+// str reads a claim that should be a string; numbers are kept as written,
+// anything else is "".
+func str(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String()
+	}
+	return ""
 }
 
 func b64url(s string) ([]byte, error) {
@@ -225,7 +243,7 @@ func DecodeJWTAt(secret string, base Scope, now time.Time) Scope {
 		ev("JWT scopes: %s", clip(strings.Join(sc, " ")))
 		if s.Access == AccessUnknown || s.Access == "" {
 			switch {
-			case anyWord(sc, "admin", "owner", "root", "sudo", "all", "full_access"):
+			case anyWord(sc, "admin", "owner", "root", "sudo", "full_access"):
 				s.Access = AccessAdmin
 			case anyWord(sc, "write", "delete", "manage", "create", "update", "modify"):
 				s.Access = AccessWrite
