@@ -1,0 +1,68 @@
+package rules_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/tokenscope/tokenscope/internal/testtoken"
+	"github.com/tokenscope/tokenscope/rules"
+	"github.com/tokenscope/tokenscope/scanner"
+	"github.com/tokenscope/tokenscope/scanner/dir"
+)
+
+// TestScanDirFindsEveryRule writes one generated positive example per
+// rule into its own file, plus all of them together in one .env file, and
+// scans the directory end to end: every rule must be reported in its file
+// and in the shared one, and no raw secret may appear in a finding.
+func TestScanDirFindsEveryRule(t *testing.T) {
+	specs, err := rules.Specs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	g := testtoken.New(42)
+	var all []byte
+	for _, s := range specs {
+		ex, err := g.Expand(s.Examples.Positive[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, s.ID+".txt"), []byte(ex+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, "\n# "+s.ID+"\n"+ex+"\n"...)
+	}
+	if err := os.WriteFile(filepath.Join(root, "all.env"), all, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	set, err := rules.BuiltinSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := scanner.NewEngine(set, scanner.Options{}).Run(context.Background(), dir.New([]string{root}, dir.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inOwn, inAll := map[string]bool{}, map[string]bool{}
+	for _, f := range res.Findings {
+		if f.Secret != "" {
+			t.Errorf("%s: raw secret kept without ShowSecrets", f.RuleID)
+		}
+		switch filepath.Base(f.Origin.Path) {
+		case f.RuleID + ".txt":
+			inOwn[f.RuleID] = true
+		case "all.env":
+			inAll[f.RuleID] = true
+		}
+	}
+	for _, s := range specs {
+		if !inOwn[s.ID] {
+			t.Errorf("%s: not found in its own file", s.ID)
+		}
+		if !inAll[s.ID] {
+			t.Errorf("%s: not found in the shared .env file", s.ID)
+		}
+	}
+}
