@@ -276,6 +276,7 @@ func (pf *pypiFacts) scope(s Scope, now time.Time) Scope {
 		s.Evidence = append(s.Evidence, "macaroon location test.pypi.org: TestPyPI, not production")
 	case loc == "pypi.org" || strings.HasSuffix(loc, ".pypi.org"):
 		s.Env = EnvProduction
+		s.Evidence = append(s.Evidence, "macaroon location pypi.org: the production index")
 	}
 	nproj := len(pf.projects) + pf.projectIDs
 	switch {
