@@ -85,7 +85,7 @@ func (g GenericAssignments) Find(w []byte, emit func(Candidate)) {
 			continue
 		}
 		val := string(w[vs:ve])
-		if !genericValue(val) {
+		if !genericValue(val, indexFold(name, "private", 0) >= 0) {
 			continue
 		}
 		inf := g.secretInfo()
@@ -156,9 +156,13 @@ func nameWords(name []byte, f func(w string) bool) {
 // password.
 func secretName(name []byte) (password, ok bool) {
 	var prev, last string
-	hit := false
+	hit, derived := false, false
 	nameWords(name, func(w string) bool {
 		switch w {
+		case "shared", "exporter", "handshake", "traffic", "early", "resumption", "public", "pub":
+			// key-agreement outputs and TLS key-schedule values (test
+			// vectors), public keys: not credentials
+			derived = true
 		case "password", "passwd", "pwd", "passphrase":
 			hit, password = true, true
 		case "secret", "token", "apikey", "accesskey", "privatekey", "credential", "credentials", "secretkey", "authtoken":
@@ -171,7 +175,7 @@ func secretName(name []byte) (password, ok bool) {
 		prev, last = w, w
 		return true
 	})
-	if !hit {
+	if !hit || derived {
 		return false, false
 	}
 	switch last {
@@ -188,7 +192,8 @@ func secretName(name []byte) (password, ok bool) {
 		"rules", "check", "valid", "validation", "test", "tests", "position", "pos", "index", "idx",
 		"start", "end", "offset", "line", "col", "state", "status", "scope", "scopes", "usage",
 		"help", "flag", "option", "options", "config", "settings", "set", "get", "list", "map",
-		"stream", "chan", "channel", "ch", "ok", "exists", "present", "missing", "kinds", "types":
+		"stream", "chan", "channel", "ch", "ok", "exists", "present", "missing", "kinds", "types",
+		"hex", "b64", "base64", "der", "pem", "bits", "algorithm", "alg", "curve", "seed":
 		return false, false
 	}
 	return password, true
@@ -258,7 +263,7 @@ func assignedValue(w []byte, i int) (vs, ve int, ok bool) {
 }
 
 // genericValue decides whether an assigned value looks like a real secret.
-func genericValue(v string) bool {
+func genericValue(v string, privateKey bool) bool {
 	if len(v) < genericMinValue || len(v) > genericMaxValue {
 		return false
 	}
@@ -277,7 +282,7 @@ func genericValue(v string) bool {
 			letters++
 		case c >= '0' && c <= '9':
 			digits++
-		case c == ' ' || c == '(' || c == ')' || c == '\t':
+		case c == ' ' || c == '(' || c == ')' || c == '\t' || c == '[' || c == ']' || c == '{' || c == '}':
 			return false // prose or code
 		case c >= 0x80:
 			return false
@@ -289,6 +294,11 @@ func genericValue(v string) bool {
 		return false
 	}
 	if dottedIdent(v) || version(v) {
+		return false
+	}
+	if privateKey && isHex(v) && !strings.HasPrefix(v, "0x") {
+		// Raw hex key material is a crypto test vector far more often than
+		// a credential; wallet keys are written 0x...
 		return false
 	}
 	l := strings.ToLower(v)
@@ -310,6 +320,16 @@ func genericValue(v string) bool {
 		return h >= 3.2
 	}
 	return h >= 3.5
+}
+
+func isHex(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 // dottedIdent reports a.b.c identifier paths (config.Token, os.environ).

@@ -207,7 +207,13 @@ func tokenLike(s string) bool {
 // plausibleHTTPPassword rejects user:password pairs in http URLs that are
 // documentation rather than credentials.
 func plausibleHTTPPassword(u scope.ConnURI) bool {
-	if len(u.Password) < 6 {
+	pw := u.Password
+	if len(pw) < 8 || strings.ContainsAny(pw, " \t") || Entropy(pw) < 3.0 {
+		return false
+	}
+	if strings.IndexAny(pw, "0123456789") < 0 || strings.IndexFunc(pw, func(r rune) bool {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+	}) < 0 {
 		return false
 	}
 	if u.Host() == "" || !strings.Contains(u.Host(), ".") && u.Host() != "localhost" {
@@ -248,6 +254,18 @@ func placeholderPassword(pw, user string) bool {
 	}
 	for _, w := range []string{"password", "passwd", "changeme", "example", "your_", "your-", "yourpass", "placeholder", "redacted", "secret_here", "here"} {
 		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	// p@ssword, pa%3Fsword, swordfish
+	letters := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' {
+			return r
+		}
+		return -1
+	}, l)
+	for _, w := range []string{"passw", "pasw", "sword"} {
+		if strings.Contains(letters, w) {
 			return true
 		}
 	}
