@@ -160,7 +160,7 @@ func enrich(f *Finding, parsed Finding) {
 		changed = true
 	}
 	for _, ev := range parsed.Scope.Evidence {
-		if strings.HasPrefix(ev, "store ") || strings.HasPrefix(ev, "context ") {
+		if strings.HasPrefix(ev, "store ") || strings.HasPrefix(ev, "file ") || strings.HasPrefix(ev, "context ") {
 			sc.Evidence = append(sc.Evidence, ev)
 			changed = true
 		}

@@ -40,7 +40,10 @@ func (p *pctx) add(c cred) {
 		line, col = l, cl
 	}
 	sc := c.scope.Clone()
-	ev := "store " + p.origin.Path
+	ev := "file " + p.origin.Path
+	if p.origin.Kind == "home" {
+		ev = "store " + p.origin.Path
+	}
 	if c.where != "" {
 		ev += " " + c.where
 	}
@@ -101,6 +104,9 @@ func prodHint(s scope.Scope, names ...string) scope.Scope {
 // hostProvider names the provider behind a host, or the host itself.
 func hostProvider(host string) string {
 	h := strings.ToLower(host)
+	if i := strings.Index(h, "://"); i >= 0 {
+		h = h[i+3:]
+	}
 	if i := strings.LastIndexByte(h, '@'); i >= 0 {
 		h = h[i+1:]
 	}
@@ -140,7 +146,10 @@ func hostProvider(host string) string {
 	case strings.HasSuffix(h, "railway.app") || strings.HasSuffix(h, "railway.com"):
 		return "Railway"
 	}
-	return host
+	if i := strings.Index(host, "://"); i >= 0 {
+		host = host[i+3:]
+	}
+	return strings.TrimSuffix(host, "/")
 }
 
 // leavesByPrefix groups leaves under the element at depth d of their path

@@ -289,14 +289,14 @@ func parseAzureMSAL(p *pctx) {
 			if section == "RefreshToken" {
 				s := sc(scope.AccessUnknown, scope.ReachAccount, scope.LifetimeLongLived, azureDestroys,
 					"Azure CLI refresh token: acts as the signed-in user")
-				p.add(cred{rule: "azure-cli-token", provider: "Azure", kind: "Azure CLI refresh token", secret: secret.value,
+				p.add(cred{rule: "azure-cli-token", provider: "Azure", kind: "CLI refresh token", secret: secret.value,
 					key: "secret", where: "RefreshToken", line: secret.line, scope: s, attrs: attrs})
 				continue
 			}
 			exp, _ := field(g, "expires_on")
 			s := sc(scope.AccessUnknown, scope.ReachAccount, scope.LifetimeEphemeral, azureDestroys, "Azure CLI access token")
 			s = withExpiry(s, exp.value)
-			p.add(cred{rule: "azure-cli-token", provider: "Azure", kind: "Azure CLI access token", secret: secret.value,
+			p.add(cred{rule: "azure-cli-token", provider: "Azure", kind: "CLI access token", secret: secret.value,
 				key: "secret", where: "AccessToken", line: secret.line, scope: s, attrs: attrs})
 		}
 	}
@@ -339,7 +339,7 @@ func parseAzureLegacy(p *pctx) {
 		for _, k := range []string{"refreshToken", "accessToken"} {
 			if t, ok := field(g, k); ok {
 				s := sc(scope.AccessUnknown, scope.ReachAccount, scope.LifetimeExpiring, azureDestroys, "legacy Azure CLI token cache")
-				p.add(cred{rule: "azure-cli-token", provider: "Azure", kind: "Azure CLI " + k, secret: t.value,
+				p.add(cred{rule: "azure-cli-token", provider: "Azure", kind: "CLI " + k, secret: t.value,
 					key: k, line: t.line, scope: s, attrs: map[string]string{"account": user.value}})
 			}
 		}
@@ -367,7 +367,7 @@ func parseGHHosts(p *pctx) {
 		}
 		s := sc(scope.AccessWrite, scope.ReachAccount, scope.LifetimeLongLived, "",
 			"GitHub CLI OAuth token: scopes repo, read:org, gist at least; every repository of the user")
-		p.add(cred{rule: "gh-cli-oauth-token", provider: "GitHub", kind: "GitHub CLI OAuth token", secret: l.value,
+		p.add(cred{rule: "gh-cli-oauth-token", provider: "GitHub", kind: "CLI OAuth token", secret: l.value,
 			key: "oauth_token", where: "host " + host, line: l.line, scope: s, attrs: map[string]string{"host": host, "user": user}})
 	}
 }
@@ -432,7 +432,7 @@ func parseNetrc(p *pctx) {
 		if strings.HasSuffix(strings.ToLower(e.machine), "heroku.com") {
 			s := sc(scope.AccessAdmin, scope.ReachAccount, scope.LifetimeExpiring, "apps and add-on databases",
 				"Heroku CLI login in .netrc: global scope, acts as the user")
-			p.add(cred{rule: "netrc-heroku-token", provider: "Heroku", kind: "Heroku API token (CLI login)", secret: e.password,
+			p.add(cred{rule: "netrc-heroku-token", provider: "Heroku", kind: "API token (CLI login)", secret: e.password,
 				key: "password", where: "machine " + e.machine, line: e.passLine, scope: s, attrs: attrs})
 			continue
 		}
@@ -504,7 +504,7 @@ func parseCargo(p *pctx) {
 		}
 		s := sc(scope.AccessWrite, scope.ReachAccount, scope.LifetimeLongLived, "",
 			"Cargo registry token: publish and yank the owner's crates unless scoped")
-		p.add(cred{rule: "cargo-registry-token", provider: "crates.io", kind: "Cargo registry token", secret: l.value,
+		p.add(cred{rule: "cargo-registry-token", provider: "crates.io", kind: "registry token", secret: l.value,
 			key: "token", where: "registry " + reg, line: l.line, scope: s, attrs: map[string]string{"registry": reg}})
 	}
 }
@@ -517,7 +517,7 @@ func parseGem(p *pctx) {
 		}
 		s := sc(scope.AccessWrite, scope.ReachAccount, scope.LifetimeLongLived, "",
 			"RubyGems API key: push and yank the owner's gems unless scoped")
-		p.add(cred{rule: "gem-api-key", provider: "RubyGems", kind: "RubyGems API key", secret: l.value,
+		p.add(cred{rule: "gem-api-key", provider: "RubyGems", kind: "API key", secret: l.value,
 			key: strings.TrimPrefix(l.key(), ":"), where: "key " + l.key(), line: l.line, scope: s,
 			attrs: map[string]string{"key": strings.TrimPrefix(l.key(), ":")}})
 	}
@@ -701,7 +701,7 @@ func parseVercel(p *pctx) {
 		if len(l.path) == 1 && l.key() == "token" {
 			s := sc(scope.AccessAdmin, scope.ReachAccount, scope.LifetimeLongLived, "projects and deployments",
 				"Vercel CLI login token: full account (reads every project's environment variables)")
-			p.add(cred{rule: "vercel-cli-token", provider: "Vercel", kind: "Vercel CLI login token", secret: l.value,
+			p.add(cred{rule: "vercel-cli-token", provider: "Vercel", kind: "CLI login token", secret: l.value,
 				key: "token", line: l.line, scope: s})
 		}
 	}
@@ -714,7 +714,7 @@ func parseTerraform(p *pctx) {
 			host := l.path[1]
 			s := sc(scope.AccessUnknown, scope.ReachAccount, scope.LifetimeLongLived, "workspaces and their state",
 				"Terraform CLI token for "+host+": a user token inherits the user's permissions")
-			p.add(cred{rule: "terraform-cli-token", provider: "Terraform", kind: "HCP Terraform / Enterprise token", secret: l.value,
+			p.add(cred{rule: "terraform-cli-token", provider: "Terraform", kind: "HCP Terraform / Enterprise API token", secret: l.value,
 				key: "token", where: "host " + host, line: l.line, scope: s, attrs: map[string]string{"host": host}})
 		}
 	}
@@ -732,7 +732,7 @@ func parseVaultToken(p *pctx) {
 	if v, line := wholeFile(p); v != "" {
 		s := sc(scope.AccessUnknown, scope.ReachUnknown, scope.LifetimeUnknown, "",
 			"Vault CLI token: rights are its policies (a root token is unlimited)")
-		p.add(cred{rule: "vault-cli-token", provider: "Vault", kind: "Vault token", secret: v, line: line, scope: s})
+		p.add(cred{rule: "vault-cli-token", provider: "Vault", kind: "CLI token", secret: v, line: line, scope: s})
 	}
 }
 
