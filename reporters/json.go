@@ -72,6 +72,7 @@ func (JSON) Report(w io.Writer, run Run, res *scanner.Result) error {
 		if !run.ShowSecrets {
 			f.Secret = ""
 		}
+		f.Scope = f.Scope.Normalize()
 		findings = append(findings, jsonFinding{Finding: f, Radius: rad.ID(), FailsRun: fails})
 	}
 	roots := run.Roots

@@ -397,6 +397,12 @@ func ruleHelp(inf detectors.Info, base scope.Scope) sarifHelp {
 		"Remove it from the file; if it was committed, it stays in git history until the history is rewritten, so rotation is what protects you.",
 		"Keep backup credentials separate from the ones production uses.",
 	}
+	if base.Access == scope.AccessNone {
+		fix = []string{
+			"Nothing to rotate: this kind of value is meant to be public (it identifies, it does not authorise).",
+			"Check that it is the one you meant to publish, and that its secret counterpart is not beside it.",
+		}
+	}
 	var text, md strings.Builder
 	text.WriteString(what + "\n\n" + can + "\n")
 	md.WriteString("**" + mdEscape(shortDescription(inf)) + "**\n\n" + mdEscape(what) + "\n\n")
@@ -483,6 +489,10 @@ func sarifResultOf(run Run, f scanner.Finding, ruleIndex int, bases map[string]b
 		}
 		id := i + 1
 		l := sarifLocationOf(o, f.Key, 0, 0, 0, 0, bases)
+		if l.PhysicalLocation != nil && len(o.Chain) == 0 {
+			// The place is known by path and commit, not by line.
+			l.PhysicalLocation.Region = nil
+		}
 		l.ID = &id
 		msg := "The same credential"
 		if d := OriginDetails(o); d != "" {
