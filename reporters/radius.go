@@ -5,17 +5,9 @@ import (
 	"github.com/tokenscope/tokenscope/scanner"
 )
 
-// Radius is a finding's blast-radius group in the terminal report.
-//
-// It is computed here until detectors/scope exports its own Radius; the
-// grouping is the one issue 3 names:
-//
-//	can destroy             destructive, and not test, expired or public
-//	can write broadly       admin anywhere, or write (or unknown access) at
-//	                        account, org or unknown reach: severity high or
-//	                        critical without being destructive
-//	read-only or narrow     everything else that is a live secret
-//	test, expired or public not a secret, test mode, or expired
+// Radius is a finding's blast-radius group in the reports: a small integer
+// for ordering and indexing, with a stable JSON id. The grouping itself is
+// scope.Radius (detectors/scope); RadiusOf only maps it.
 type Radius int
 
 const (
@@ -31,13 +23,13 @@ const (
 func (r Radius) Title() string {
 	switch r {
 	case RadiusDestroy:
-		return "can destroy"
+		return string(scope.RadiusDestroy)
 	case RadiusBroad:
-		return "can write broadly"
+		return string(scope.RadiusWriteBroad)
 	case RadiusNarrow:
-		return "read-only or narrow"
+		return string(scope.RadiusNarrow)
 	case RadiusHarmless:
-		return "test, expired or public"
+		return string(scope.RadiusHarmless)
 	}
 	return "unknown"
 }
@@ -58,16 +50,15 @@ func (r Radius) ID() string {
 	return "unknown"
 }
 
-// RadiusOf puts a scope in its blast-radius group.
+// RadiusOf puts a scope in its blast-radius group (scope.Radius).
 func RadiusOf(s scope.Scope) Radius {
-	s = s.Normalize()
-	switch {
-	case s.Access == scope.AccessNone || s.Env == scope.EnvTest || s.Lifetime == scope.LifetimeExpired:
-		return RadiusHarmless
-	case s.Destructive:
+	switch scope.Radius(s) {
+	case scope.RadiusDestroy:
 		return RadiusDestroy
-	case s.Severity() >= scope.SevHigh:
+	case scope.RadiusWriteBroad:
 		return RadiusBroad
+	case scope.RadiusHarmless:
+		return RadiusHarmless
 	}
 	return RadiusNarrow
 }
