@@ -130,10 +130,12 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 		// interrupted: report what was found so far
 		fmt.Fprintln(s.Err, "tokenscope: scan interrupted:", err)
 	}
+	cwd, _ := os.Getwd() // SARIF's %SRCROOT%; left out when unknown
 	return report(s, opts.Format, opts.Output, reporters.Run{
 		ToolName: "tokenscope", ToolVersion: version, Command: "scan",
 		Roots: opts.Paths, Rules: infoMap(set), FailOn: opts.FailOn,
 		ShowSecrets: opts.ShowSecrets, Color: s.colorAllowed() && opts.Output == "",
+		BaseDir: cwd,
 	}, res)
 }
 
