@@ -53,8 +53,9 @@ type Rule struct {
 	// a match is the credential.
 	secretIx []int
 	// attrIx maps other named groups (key_id, account) to Candidate.Attrs:
-	// facts next to the credential that are not themselves secret.
-	attrIx   map[string]int
+	// facts next to the credential that are not themselves secret. A name
+	// may label a group in each branch; the first that took part counts.
+	attrIx   map[string][]int
 	maxLen   int
 	validate func(string) bool
 	decode   scope.DecodeFunc
@@ -80,11 +81,9 @@ func CompileRule(spec RuleSpec) (*Rule, error) {
 			r.secretIx = append(r.secretIx, i)
 		default:
 			if r.attrIx == nil {
-				r.attrIx = map[string]int{}
+				r.attrIx = map[string][]int{}
 			}
-			if _, dup := r.attrIx[name]; !dup {
-				r.attrIx[name] = i
-			}
+			r.attrIx[name] = append(r.attrIx[name], i)
 		}
 	}
 	parsed, err := syntax.Parse(spec.Pattern, syntax.Perl)
@@ -166,12 +165,15 @@ func (r *Rule) Find(window []byte, emit func(Candidate)) {
 			sc = r.decode(secret, sc)
 		}
 		var attrs map[string]string
-		for name, ix := range r.attrIx {
-			if m[2*ix] >= 0 {
-				if attrs == nil {
-					attrs = map[string]string{}
+		for name, ixs := range r.attrIx {
+			for _, ix := range ixs {
+				if m[2*ix] >= 0 {
+					if attrs == nil {
+						attrs = map[string]string{}
+					}
+					attrs[name] = string(window[m[2*ix]:m[2*ix+1]])
+					break
 				}
-				attrs[name] = string(window[m[2*ix]:m[2*ix+1]])
 			}
 		}
 		emit(Candidate{

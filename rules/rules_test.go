@@ -237,3 +237,39 @@ func TestLoadRejectsBadSpecs(t *testing.T) {
 		})
 	}
 }
+
+// TestAWSPairCarriesKeyID checks that the key id of an AWS pair is kept as
+// an attr in both orders (key id first, secret first).
+func TestAWSPairCarriesKeyID(t *testing.T) {
+	set, err := rules.BuiltinSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := testtoken.New(1)
+	for _, tmpl := range []string{
+		"aws_access_key_id = AKIA{{rand 16 UBASE32}}\naws_secret_access_key = {{rand 40 b64}}\n",
+		"AWS_SECRET_ACCESS_KEY={{rand 40 b64}}\nAWS_ACCESS_KEY_ID=AKIA{{rand 16 UBASE32}}\n",
+	} {
+		ex, err := g.Expand(tmpl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, c := range scan(set, ex) {
+			if c.RuleID != "aws-access-key" {
+				continue
+			}
+			found = true
+			id := c.Attrs["key_id"]
+			if len(id) != 20 || !strings.HasPrefix(id, "AKIA") || !strings.Contains(ex, id) {
+				t.Errorf("key_id attr %q for %q", id, ex)
+			}
+			if len(c.Secret) != 40 {
+				t.Errorf("secret of %d bytes", len(c.Secret))
+			}
+		}
+		if !found {
+			t.Errorf("no aws-access-key finding in %q", ex)
+		}
+	}
+}
