@@ -150,11 +150,11 @@ func keyBlock(g *testtoken.Gen, lines int) string {
 // plantedDoc makes a document with tokens at awkward places: the start of
 // the file, after assignments, several on one line, a multi-line block and
 // the very end.
-func plantedDoc(g *testtoken.Gen, nl string, blocks bool) *doc {
+func plantedDoc(g *testtoken.Gen, nl string, blocks bool, n int) *doc {
 	d := newDoc(nl)
 	d.token("test-pat", g.GitHub("ghp_"), "")
 	d.text(" trailing words\n")
-	for i := 0; i < 40; i++ {
+	for i := 0; i < n; i++ {
 		d.text(filler(g, 37*i%300) + "\n")
 		switch i % 5 {
 		case 0:
@@ -250,18 +250,28 @@ func TestChunkBoundaries(t *testing.T) {
 	for _, tc := range []struct {
 		nl     string
 		blocks bool
-	}{{"\n", true}, {"\r\n", true}, {"\n", false}, {"\r\n", false}} {
+		lines  int   // lines of the planted document
+		chunks []int // chunk sizes
+	}{
+		{"\n", true, 40, []int{29, 61, 97, 500, 1500, 4096, 1 << 20}},
+		{"\r\n", true, 40, []int{29, 61, 97, 500, 1500, 4096, 1 << 20}},
+		{"\n", false, 40, []int{29, 61, 97, 500, 1500, 4096, 1 << 20}},
+		{"\r\n", false, 40, []int{29, 61, 97, 500, 1500, 4096, 1 << 20}},
+		// every possible boundary position, on a shorter document
+		{"\n", true, 8, []int{1, 2, 3}},
+		{"\r\n", false, 8, []int{1, 2, 3}},
+	} {
 		set := testSet(t)
 		if !tc.blocks {
 			set = testSet(t, "test-pat", "test-readonly")
 		}
 		g := testtoken.New(7)
-		d := plantedDoc(g, tc.nl, tc.blocks)
+		d := plantedDoc(g, tc.nl, tc.blocks, tc.lines)
 		tmp := t.TempDir()
 		writeFile(t, tmp, "planted.txt", d.bytes())
 		var ref []scanner.Finding
-		for _, cs := range []int{1, 3, 61, 500, 1500, 4096, 1 << 20} {
-			t.Run(fmt.Sprintf("nl=%q/blocks=%v/chunk=%d", tc.nl, tc.blocks, cs), func(t *testing.T) {
+		for _, cs := range tc.chunks {
+			t.Run(fmt.Sprintf("nl=%q/blocks=%v/lines=%d/chunk=%d", tc.nl, tc.blocks, tc.lines, cs), func(t *testing.T) {
 				res := runDir(t, set, scanner.Options{ChunkSize: cs, ShowSecrets: true}, tmp)
 				checkWants(t, res.Findings, d.wants)
 				if ref == nil {
