@@ -1,8 +1,11 @@
 package reporters
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
+	"sort"
 
 	"github.com/tokenscope/tokenscope/scanner"
 )
@@ -14,7 +17,12 @@ import (
 const JSONSchemaVersion = "1"
 
 // JSON writes the report as one JSON document (see docs/json-report.md).
-type JSON struct{}
+type JSON struct {
+	// Extra holds further top-level members, written after the standard
+	// ones in key order (reach adds "verdict" and "actions"). A key that
+	// names a standard member is an error.
+	Extra map[string]any
+}
 
 type jsonReport struct {
 	Schema   string            `json:"schema_version"`
@@ -53,7 +61,7 @@ type jsonFinding struct {
 	FailsRun bool `json:"fails_run"`
 }
 
-func (JSON) Report(w io.Writer, run Run, res *scanner.Result) error {
+func (j JSON) Report(w io.Writer, run Run, res *scanner.Result) error {
 	by := map[string]int{"info": 0, "low": 0, "medium": 0, "high": 0, "critical": 0}
 	byRadius := map[string]int{}
 	for r := RadiusDestroy; r <= RadiusHarmless; r++ {
@@ -96,8 +104,51 @@ func (JSON) Report(w io.Writer, run Run, res *scanner.Result) error {
 		Findings: findings,
 		Skipped:  skipped,
 	}
+	if len(j.Extra) == 0 {
+		return writeJSON(w, rep)
+	}
+	// Re-read the report as ordered members and append the extra ones.
+	var buf bytes.Buffer
+	if err := writeJSON(&buf, rep); err != nil {
+		return err
+	}
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(buf.Bytes(), &members); err != nil {
+		return err
+	}
+	keys := make([]string, 0, len(j.Extra))
+	for k := range j.Extra {
+		if _, ok := members[k]; ok {
+			return fmt.Errorf("json report: extra member %q would replace a standard one", k)
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := bytes.TrimRight(buf.Bytes(), "\n")
+	out = bytes.TrimSuffix(out, []byte("}"))
+	out = bytes.TrimRight(out, "\n")
+	for _, k := range keys {
+		var v bytes.Buffer
+		enc := json.NewEncoder(&v)
+		enc.SetIndent("  ", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(j.Extra[k]); err != nil {
+			return fmt.Errorf("json report: member %q: %w", k, err)
+		}
+		name, _ := json.Marshal(k)
+		out = append(out, ",\n  "...)
+		out = append(out, name...)
+		out = append(out, ": "...)
+		out = append(out, bytes.TrimRight(v.Bytes(), "\n")...)
+	}
+	out = append(out, "\n}\n"...)
+	_, err := w.Write(out)
+	return err
+}
+
+func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(rep)
+	return enc.Encode(v)
 }

@@ -71,3 +71,39 @@ func TestJSONFields(t *testing.T) {
 		}
 	}
 }
+
+func TestJSONExtraMembers(t *testing.T) {
+	fx := newFixture(t)
+	type action struct {
+		Fingerprint string   `json:"fingerprint"`
+		RuleID      string   `json:"rule_id"`
+		Where       string   `json:"where"`
+		Do          []string `json:"do"`
+	}
+	var acts []action
+	for _, f := range fx.res.Findings {
+		acts = append(acts, action{f.Fingerprint, f.RuleID, reporters.LocationText(f.Origin, f.Line, f.Column), []string{"rotate it"}})
+	}
+	rep := reporters.JSON{Extra: map[string]any{
+		"verdict": map[string]any{"credentials": len(fx.res.Findings), "by_radius": map[string]int{"destroy": 3, "write_broad": 1, "narrow": 2, "harmless": 2},
+			"by_via": map[string]int{"workspace": 5}, "stores_read": 1, "stores_unreadable": 0, "text": "An agent started here can read 8 credentials"},
+		"actions": acts,
+	}}
+	out := render(t, rep, fx.run, fx.res)
+	validate(t, compileSchema(t, "report.schema.json"), out)
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if _, ok := doc["verdict"]; !ok || doc["actions"] == nil || doc["findings"] == nil {
+		t.Errorf("members: %v", doc)
+	}
+	sk, ac, ve := bytes.Index(out, []byte(`"skipped":`)), bytes.Index(out, []byte(`"actions":`)), bytes.Index(out, []byte(`"verdict":`))
+	if !(sk >= 0 && sk < ac && ac < ve) {
+		t.Errorf("extra members not appended in key order (verdict last)")
+	}
+	var buf bytes.Buffer
+	if err := (reporters.JSON{Extra: map[string]any{"findings": 1}}).Report(&buf, fx.run, fx.res); err == nil {
+		t.Error("an extra member replacing findings was accepted")
+	}
+}
