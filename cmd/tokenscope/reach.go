@@ -261,9 +261,8 @@ func runReach(cmd *cobra.Command, s *Streams, opts *ReachOptions) error {
 	return reachReport(s, opts, run, res, v)
 }
 
-// finishReach merges what the parsers found into the result, drops a
-// workspace finding that is the same file as a home store's (an agent
-// started in the home directory), and records on every file finding
+// finishReach merges what the parsers found into the result, drops the
+// workspace findings in files that are home stores, and records on every file finding
 // whether the current user can read it and who else can.
 func finishReach(eng *scanner.Engine, res *scanner.Result, plan *reachPlan, homeDir string) {
 	var ds []scanner.Direct
@@ -281,20 +280,19 @@ func finishReach(eng *scanner.Engine, res *scanner.Result, plan *reachPlan, home
 		a, _ := filepath.Abs(filepath.FromSlash(p))
 		return a
 	}
-	type key struct {
-		fp, path string
-		line     int
-	}
-	inHome := map[key]bool{}
-	for _, f := range res.Findings {
-		if f.Origin.Via == home.Via {
-			inHome[key{f.Fingerprint, absOf(f), f.Line}] = true
+	// a store the home source read is reported there, with its parser's
+	// context, and not again as a workspace file (an agent started in the
+	// home directory, or a workspace holding ~/.aws)
+	stores := map[string]bool{}
+	for _, st := range plan.home.Stores() {
+		if st.State == "read" {
+			stores[st.Abs] = true
 		}
 	}
 	out := res.Findings[:0]
 	perms := map[string]map[string]string{}
 	for _, f := range res.Findings {
-		if f.Origin.Kind == "file" && inHome[key{f.Fingerprint, absOf(f), f.Line}] {
+		if f.Origin.Kind == "file" && stores[absOf(f)] {
 			continue
 		}
 		if f.Origin.Kind == "git" && f.Origin.Via == "" {

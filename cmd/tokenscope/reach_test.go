@@ -329,3 +329,25 @@ func BenchmarkReach(b *testing.B) {
 		}
 	}
 }
+
+// An agent started in the home directory: each store is reported once,
+// through home, not again as a workspace file.
+func TestReachFromHome(t *testing.T) {
+	l := newLayout(t, 53)
+	s, out, errb := reachStreams(map[string]string{"HOME": l.home}, nil)
+	if code := run([]string{"reach", l.home, "--no-env", "--format", "json", "--no-progress"}, s); code != exitFindings {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var rep reachJSON
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Findings {
+		if f.Origin.Via == "workspace" && !strings.Contains(f.Origin.Path, "/code/") {
+			t.Errorf("store reported again as a workspace file: %s (%s)", f.Origin.Path, f.RuleID)
+		}
+	}
+	if rep.Verdict.ByVia["home"] == 0 || rep.Verdict.ByVia["workspace"] != 3 {
+		t.Errorf("by via %v, want home stores and the three project files", rep.Verdict.ByVia)
+	}
+}

@@ -53,6 +53,8 @@ type Options struct {
 type Status struct {
 	Store string `json:"store"`
 	Path  string `json:"path"`
+	// Abs is the store's absolute path.
+	Abs string `json:"-"`
 	// State is "read", "unreadable" or "not a regular file".
 	State  string `json:"state"`
 	Reason string `json:"reason,omitempty"`
@@ -227,7 +229,7 @@ func (s *Source) read(c candidate, skip func(scanner.Skipped)) ([]byte, Perm, bo
 		return nil, Perm{}, false
 	}
 	if !info.Mode().IsRegular() {
-		s.record(Status{Store: c.store.name, Path: c.display, State: "not a regular file"})
+		s.record(Status{Store: c.store.name, Path: c.display, Abs: c.abs, State: "not a regular file"})
 		skip(scanner.Skipped{Path: c.display, Reason: "credential store is not a regular file: never opened"})
 		return nil, Perm{}, false
 	}
@@ -247,12 +249,12 @@ func (s *Source) read(c candidate, skip func(scanner.Skipped)) ([]byte, Perm, bo
 		s.unreadable(c, "read error: "+errText(err), skip)
 		return nil, Perm{}, false
 	}
-	s.record(Status{Store: c.store.name, Path: c.display, State: "read"})
+	s.record(Status{Store: c.store.name, Path: c.display, Abs: c.abs, State: "read"})
 	return data, PermOf(finfo, true), true
 }
 
 func (s *Source) unreadable(c candidate, reason string, skip func(scanner.Skipped)) {
-	s.record(Status{Store: c.store.name, Path: c.display, State: "unreadable", Reason: reason})
+	s.record(Status{Store: c.store.name, Path: c.display, Abs: c.abs, State: "unreadable", Reason: reason})
 	skip(scanner.Skipped{Path: c.display, Reason: "credential store " + reason})
 }
 
