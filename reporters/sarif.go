@@ -524,7 +524,7 @@ func sarifResultOf(run Run, f scanner.Finding, ruleIndex int, bases map[string]b
 		Key:              f.Key,
 		Scope:            f.Scope.Normalize(),
 		ScopeWords:       f.Scope.Words(),
-		Radius:           RadiusOf(f.Scope).Title(),
+		Radius:           RadiusOf(f.Scope).ID(),
 		FailsRun:         run.FailOn.Trips(f.Severity),
 		Origin:           f.Origin,
 		Attrs:            f.Attrs,
