@@ -89,3 +89,30 @@ func (c counting) Find(w []byte, emit func(detectors.Candidate)) {
 	*c.windows++
 	c.Detector.Find(w, emit)
 }
+
+// BenchmarkCodeDetectorsAdversarial runs every code detector over inputs
+// built to make a careless scanner quadratic: many headers before one
+// trailer, many separators, long runs of one keyword.
+func BenchmarkCodeDetectorsAdversarial(b *testing.B) {
+	inputs := map[string]string{
+		"putty-headers": strings.Repeat("PuTTY-User-Key-File-3: x\n", 600) + strings.Repeat("\n", 8000) + "\nPrivate-MAC: x\n",
+		"putty-lines":   "PuTTY-User-Key-File-3: x\nPublic-Lines: 9999\n" + strings.Repeat("A\n", 7000) + "Private-MAC: x\n",
+		"pem-begins":    strings.Repeat("-----BEGIN RSA PRIVATE KEY-----\n", 400) + strings.Repeat("QUFB\n", 1000) + "-----END RSA PRIVATE KEY-----",
+		"pem-quotes":    "-----BEGIN RSA PRIVATE KEY-----\n" + strings.Repeat(`+"`, 5000) + "\n-----END RSA PRIVATE KEY-----",
+		"jwt-dots":      strings.Repeat("eyJ.", 4000),
+		"uri-schemes":   strings.Repeat("a://", 4000) + strings.Repeat("@", 1000),
+		"generic-names": strings.Repeat("password=", 1800),
+		"gcp-types":     strings.Repeat(`"type": "service_account",`, 600),
+	}
+	for name, in := range inputs {
+		w := []byte(in)
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(w)))
+			for b.Loop() {
+				for _, d := range detectors.CodeDetectors() {
+					d.Find(w, func(detectors.Candidate) {})
+				}
+			}
+		})
+	}
+}

@@ -129,7 +129,7 @@ func TestPrivateKeys(t *testing.T) {
 		"pkcs8-encrypted": "private-key-pkcs8-encrypted", "openssh-ed25519": "private-key-openssh",
 		"openssh-ed25519-encrypted": "private-key-openssh", "openssh-rsa": "private-key-openssh",
 		"openssh-ecdsa": "private-key-openssh", "putty": "private-key-putty", "putty-encrypted": "private-key-putty",
-		"pgp": "private-key-pgp",
+		"pgp": "private-key-pgp", "pgp-encrypted": "private-key-pgp",
 	}
 	for _, kind := range append(testtoken.PrivateKeyKinds(), "rsa-4096", "openssh-rsa-4096") {
 		t.Run(kind, func(t *testing.T) {
@@ -326,6 +326,8 @@ func TestGenericAssignments(t *testing.T) {
 		{`token: v1.2.3-beta4`, want{}},
 		{`case token.IDENT:`, want{}},
 		{`secret: config.Secret2`, want{}},
+		{"Token: `urn:uuid:181d4fae-7d8c-11d0-a765-00a0c91e6bf2`,", want{}},
+		{`"AWS4-HMAC-SHA256 Credential=AKID/19700101/us-east-1/es/aws4_request"`, want{}},
 	}
 	for i, tt := range tests {
 		t.Run(fmt.Sprint(i), func(t *testing.T) { check(t, tt.content, tt.w, detectors.GenericAssignments{}) })

@@ -50,17 +50,24 @@ func (GCPCredentials) MaxLen() int { return gcpMaxLen }
 
 func (g GCPCredentials) Find(w []byte, emit func(Candidate)) {
 	for _, typ := range []string{"service_account", "authorized_user"} {
+		lit := []byte(`"` + typ + `"`)
+		prev := 0 // end of the previous type hit: the region of one object
 		for i := 0; i < len(w); {
-			j := bytes.Index(w[i:], []byte(`"`+typ+`"`))
+			j := bytes.Index(w[i:], lit)
 			if j < 0 {
 				break
 			}
 			hit := i + j
-			i = hit + len(typ) + 2
+			i = hit + len(lit)
 			if !typeKeyBefore(w, hit) {
 				continue
 			}
-			lo, hi := max(0, hit-gcpMaxLen/2), min(len(w), hit+gcpMaxLen)
+			lo := max(prev, hit-gcpMaxLen/2)
+			hi := min(len(w), hit+gcpMaxLen)
+			if k := bytes.Index(w[i:hi], lit); k >= 0 {
+				hi = i + k // the next object's type
+			}
+			prev = i
 			obj := w[lo:hi]
 			if typ == "service_account" {
 				g.findSA(obj, lo, emit)

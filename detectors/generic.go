@@ -293,7 +293,7 @@ func genericValue(v string, privateKey bool) bool {
 	if letters == 0 || digits == 0 {
 		return false
 	}
-	if dottedIdent(v) || version(v) {
+	if dottedIdent(v) || version(v) || strings.Count(v, "/") >= 3 || schemePrefix(v) {
 		return false
 	}
 	if privateKey && isHex(v) && !strings.HasPrefix(v, "0x") {
@@ -320,6 +320,20 @@ func genericValue(v string, privateKey bool) bool {
 		return h >= 3.2
 	}
 	return h >= 3.5
+}
+
+// schemePrefix reports values such as urn:uuid:..., arn:aws:..., data:...
+func schemePrefix(v string) bool {
+	i := strings.IndexByte(v, ':')
+	if i < 2 || i > 10 {
+		return false
+	}
+	for j := 0; j < i; j++ {
+		if v[j] < 'a' || v[j] > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 func isHex(v string) bool {

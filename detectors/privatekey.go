@@ -85,6 +85,10 @@ func (p PrivateKeys) Find(w []byte, emit func(Candidate)) {
 		if e < 0 {
 			continue
 		}
+		if k := bytes.LastIndex(w[i:i+e], []byte(begin)); k >= 0 {
+			i += k // a later BEGIN is nearer the END: start from it
+			continue
+		}
 		end := i + e + len(endMark)
 		if inServiceAccountJSON(w, start) {
 			i = end
@@ -125,8 +129,13 @@ func (p PrivateKeys) findPuTTY(w []byte, emit func(Candidate)) {
 			end = limit
 		}
 		text := strings.TrimRight(string(w[start:end]), "\r")
+		if k := bytes.LastIndex(w[i:end], []byte(magic)); k >= 0 {
+			i += k // a later header is nearer the MAC: start from it
+			continue
+		}
 		facts, ok := scope.ParsePrivateKey(text)
 		if !ok {
+			i = end
 			continue
 		}
 		p.emitKey(keyKind{"PuTTY", "private-key-putty", "PuTTY private key"}, facts, text, start, start+len(text), emit)

@@ -63,14 +63,41 @@ func (ConnURIs) MaxLen() int        { return uriMaxLen }
 
 // uriKindOf maps a scheme (lower case, driver suffix removed) to its kind.
 func uriKindOf(scheme string) (uriKind, bool) {
+	var id string
+	switch scheme {
+	case "postgres", "postgresql":
+		id = "uri-postgres"
+	case "mysql", "mariadb", "mysqlx":
+		id = "uri-mysql"
+	case "mongodb", "mongodb+srv":
+		id = "uri-mongodb"
+	case "redis", "rediss":
+		id = "uri-redis"
+	case "amqp", "amqps":
+		id = "uri-amqp"
+	case "sqlserver", "mssql":
+		id = "uri-sqlserver"
+	case "http", "https":
+		id = "uri-http-basic-auth"
+	default:
+		return uriKind{}, false
+	}
 	for _, k := range uriKinds() {
-		for _, s := range k.schemes {
-			if s == scheme {
-				return k, true
-			}
+		if k.id == id {
+			return k, true
 		}
 	}
 	return uriKind{}, false
+}
+
+// knownScheme is uriKindOf's test without allocating.
+func knownScheme(b []byte) bool {
+	switch string(b) {
+	case "postgres", "postgresql", "mysql", "mariadb", "mysqlx", "mongodb", "mongodb+srv",
+		"redis", "rediss", "amqp", "amqps", "sqlserver", "mssql", "http", "https":
+		return true
+	}
+	return false
 }
 
 func isSchemeChar(c byte) bool {
@@ -101,24 +128,40 @@ func (c ConnURIs) Find(w []byte, emit func(Candidate)) {
 		if s == sep {
 			continue
 		}
-		scheme := strings.ToLower(string(w[s:sep]))
-		if scheme != "mongodb+srv" {
-			scheme, _, _ = strings.Cut(scheme, "+") // postgresql+psycopg2
+		var buf [32]byte
+		scheme := buf[:0]
+		for _, c := range w[s:sep] {
+			if c >= 'A' && c <= 'Z' {
+				c += 32
+			}
+			scheme = append(scheme, c)
 		}
-		kind, ok := uriKindOf(scheme)
-		if !ok {
+		if string(scheme) != "mongodb+srv" {
+			if k := bytes.IndexByte(scheme, '+'); k >= 0 {
+				scheme = scheme[:k] // postgresql+psycopg2
+			}
+		}
+		if !knownScheme(scheme) {
 			continue
 		}
 		// Quick reject: no '@' before the authority ends.
 		e := i
 		at := -1
-		for e < len(w) && e-s < uriMaxLen && !uriStop(w[e]) {
+		for e < len(w) && e-s < uriMaxLen && !uriStop(w[e]) && w[e] != '/' && w[e] != '?' && w[e] != '#' {
 			if w[e] == '@' {
 				at = e
 			}
 			e++
 		}
 		if at < 0 {
+			continue
+		}
+		for e < len(w) && e-s < uriMaxLen && !uriStop(w[e]) {
+			e++
+		}
+		i = e // what follows belongs to this URI (a redirect URL in its query, say)
+		kind, ok := uriKindOf(string(scheme))
+		if !ok {
 			continue
 		}
 		raw := trimURITail(string(w[s:e]))
@@ -144,9 +187,7 @@ func (c ConnURIs) Find(w []byte, emit func(Candidate)) {
 		if p := scope.ManagedPlatform(u.Host()); p != "" {
 			attrs["platform"] = p
 		}
-		cd := candidate(inf, u.RawPassword, s, s+len(raw), sc, attrs)
-		emit(cd)
-		i = s + len(raw)
+		emit(candidate(inf, u.RawPassword, s, s+len(raw), sc, attrs))
 	}
 }
 

@@ -28,6 +28,9 @@ type KeyFacts struct {
 	// protected ("aes256-ctr", "bcrypt").
 	Encrypted   bool
 	Cipher, KDF string
+	// PGPProtection is "none", "s2k" or "unknown" for PGP keys whose
+	// packet version this parser does not read.
+	PGPProtection string
 }
 
 // Describe is a short phrase such as "RSA 2048-bit" or "ECDSA P-256".
@@ -123,14 +126,110 @@ func ParsePrivateKey(text string) (k KeyFacts, ok bool) {
 		return openSSH(k, der)
 	case "PGP PRIVATE KEY BLOCK":
 		k.Format, k.Type = "pgp", "pgp"
-		// A secret-key packet (tag 5) starts the block: old format 0x95..0x97,
-		// new format 0xc5.
-		if der[0] != 0xc5 && (der[0]&0xfc) != 0x94 {
-			return k, false
-		}
-		return k, true
+		return pgpSecretKey(k, der)
 	}
 	return k, false
+}
+
+// pgpSecretKey reads the first secret-key packet (RFC 4880 5.5.3) of a
+// version 4 key: algorithm, RSA/DSA size, and the S2K usage octet that
+// says whether the secret is protected. Other versions keep Type "pgp"
+// and PGPProtection unknown.
+func pgpSecretKey(k KeyFacts, der []byte) (KeyFacts, bool) {
+	tag := der[0]
+	var body []byte
+	switch {
+	case tag == 0xc5: // new format, tag 5
+		if len(der) < 2 {
+			return k, false
+		}
+		switch l := int(der[1]); {
+		case l < 192:
+			body = der[2:]
+		case l < 224 && len(der) > 2:
+			body = der[3:]
+		case l == 255 && len(der) > 5:
+			body = der[6:]
+		default:
+			return k, false
+		}
+	case tag&0xfc == 0x94: // old format, tag 5
+		n := [4]int{1, 2, 4, 0}[tag&3]
+		if len(der) < 1+n {
+			return k, false
+		}
+		body = der[1+n:]
+	default:
+		return k, false
+	}
+	k.PGPProtection = "unknown"
+	if len(body) < 6 || body[0] != 4 {
+		return k, true
+	}
+	algo := body[5]
+	r := body[6:]
+	mpi := func() []byte {
+		if len(r) < 2 {
+			r = nil
+			return nil
+		}
+		n := (int(r[0])<<8 | int(r[1]) + 7) / 8
+		if len(r) < 2+n {
+			r = nil
+			return nil
+		}
+		v := r[2 : 2+n]
+		r = r[2+n:]
+		return v
+	}
+	skip := func() { // a length-prefixed field (curve OID, KDF parameters)
+		if len(r) < 1 || len(r) < 1+int(r[0]) {
+			r = nil
+			return
+		}
+		r = r[1+int(r[0]):]
+	}
+	switch algo {
+	case 1, 2, 3:
+		k.Type = "rsa"
+		k.Bits = new(big.Int).SetBytes(mpi()).BitLen()
+		mpi()
+	case 17:
+		k.Type = "dsa"
+		k.Bits = new(big.Int).SetBytes(mpi()).BitLen()
+		mpi()
+		mpi()
+		mpi()
+	case 16:
+		k.Type = "elgamal"
+		mpi()
+		mpi()
+		mpi()
+	case 19, 22:
+		k.Type = "eddsa"
+		if algo == 19 {
+			k.Type = "ecdsa"
+		}
+		skip()
+		mpi()
+	case 18:
+		k.Type = "ecdh"
+		skip()
+		mpi()
+		skip()
+	default:
+		return k, true
+	}
+	if len(r) == 0 {
+		return k, true
+	}
+	if r[0] == 0 {
+		k.PGPProtection = "none"
+		return k, true
+	}
+	k.PGPProtection = "s2k"
+	k.Encrypted, k.Cipher, k.KDF = true, "openpgp-s2k", "passphrase"
+	return k, true
 }
 
 func legacyEncrypted(k KeyFacts, dek string) KeyFacts {
@@ -555,6 +654,11 @@ func KeyScope(k KeyFacts, base Scope) Scope {
 		s.Access = AccessUnknown
 		s.Evidence = append(s.Evidence, fmt.Sprintf("%s private key (%s) encrypted with %s: useless without its passphrase, which may be nearby or weak",
 			k.Describe(), k.Format, k.Protection()))
+		return s
+	}
+	if k.PGPProtection == "unknown" {
+		s.Access = AccessUnknown
+		s.Evidence = append(s.Evidence, "PGP private key block: whether a passphrase protects it was not read (packet version other than 4)")
 		return s
 	}
 	s.Access = AccessAdmin

@@ -34,7 +34,8 @@ func TestParsePrivateKey(t *testing.T) {
 		{"openssh-ecdsa", "openssh", "ecdsa", 0, "P-256", false, ""},
 		{"putty", "putty", "ed25519", 0, "", false, ""},
 		{"putty-encrypted", "putty", "ed25519", 0, "", true, "aes256-cbc/argon2id"},
-		{"pgp", "pgp", "pgp", 0, "", false, ""},
+		{"pgp", "pgp", "eddsa", 0, "", false, ""},
+		{"pgp-encrypted", "pgp", "eddsa", 0, "", true, "openpgp-s2k/passphrase"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind, func(t *testing.T) {

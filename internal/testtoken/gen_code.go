@@ -74,7 +74,7 @@ func (g *Gen) jwt(header, claims map[string]any, sign func([]byte) []byte) strin
 func PrivateKeyKinds() []string {
 	return []string{"rsa", "rsa-encrypted", "ec", "dsa", "pkcs8-rsa", "pkcs8-ec", "pkcs8-ed25519",
 		"pkcs8-encrypted", "openssh-ed25519", "openssh-ed25519-encrypted", "openssh-rsa",
-		"openssh-ecdsa", "putty", "putty-encrypted", "pgp"}
+		"openssh-ecdsa", "putty", "putty-encrypted", "pgp", "pgp-encrypted"}
 }
 
 // PrivateKey returns a freshly generated private key of the given kind as
@@ -178,8 +178,8 @@ func (g *Gen) PrivateKey(kind string) (string, error) {
 		return string(pem.EncodeToMemory(b)), nil
 	case "putty", "putty-encrypted":
 		return g.putty(kind == "putty-encrypted"), nil
-	case "pgp":
-		return g.pgp(), nil
+	case "pgp", "pgp-encrypted":
+		return g.pgp(kind == "pgp-encrypted"), nil
 	}
 	return "", fmt.Errorf("testtoken: unknown private key kind %q", kind)
 }
@@ -304,9 +304,10 @@ func writeLines(b *strings.Builder, name, s string) {
 }
 
 // pgp writes an ASCII-armoured OpenPGP v4 secret-key packet for an Ed25519
-// key (RFC 4880 / draft-koch-eddsa): format-valid framing, unprotected
-// secret, no user id or signatures.
-func (g *Gen) pgp() string {
+// key (RFC 4880 / draft-koch-eddsa): format-valid framing, no user id or
+// signatures. An encrypted key carries an iterated-salted S2K with AES-256
+// and random bytes standing in for the ciphertext.
+func (g *Gen) pgp(encrypted bool) string {
 	k := g.ed25519()
 	var p []byte
 	p = append(p, 4) // version
@@ -318,15 +319,22 @@ func (g *Gen) pgp() string {
 	point := append([]byte{0x40}, k.Public().(ed25519.PublicKey)...)
 	p = binary.BigEndian.AppendUint16(p, uint16(len(point)*8-1))
 	p = append(p, point...)
-	p = append(p, 0) // s2k usage: unprotected
-	secret := k.Seed()
-	p = binary.BigEndian.AppendUint16(p, uint16(new(big.Int).SetBytes(secret).BitLen()))
-	p = append(p, new(big.Int).SetBytes(secret).Bytes()...)
-	var sum uint16
-	for _, c := range new(big.Int).SetBytes(secret).Bytes() {
-		sum += uint16(c)
+	if encrypted {
+		p = append(p, 254, 9, 3, 8) // SHA-1 checked, AES-256, iterated+salted S2K, SHA-256
+		p = append(p, g.codeBytes(8)...)
+		p = append(p, 0xff)                  // count
+		p = append(p, g.codeBytes(16+56)...) // IV and ciphertext
+	} else {
+		p = append(p, 0) // s2k usage: unprotected
+		secret := new(big.Int).SetBytes(k.Seed())
+		p = binary.BigEndian.AppendUint16(p, uint16(secret.BitLen()))
+		p = append(p, secret.Bytes()...)
+		var sum uint16
+		for _, c := range secret.Bytes() {
+			sum += uint16(c)
+		}
+		p = binary.BigEndian.AppendUint16(p, sum)
 	}
-	p = binary.BigEndian.AppendUint16(p, sum)
 	pkt := append([]byte{0xc5, byte(len(p))}, p...)
 	return pemString("PGP PRIVATE KEY BLOCK", nil, pkt)
 }
