@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -48,7 +47,7 @@ func newCmdReach(s *Streams) *cobra.Command { return newCmdReachWith(s, nil) }
 func newCmdReachWith(s *Streams, runF func(*ReachOptions) error) *cobra.Command {
 	opts := &ReachOptions{}
 	var failOn, maxSize string
-	var noProgress bool
+	var noProgress, noHistory bool
 	cmd := &cobra.Command{
 		Use:   "reach [workspace]",
 		Short: "What an agent started here could read, and how dangerous it is",
@@ -88,6 +87,12 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 			if _, err := reporters.New(opts.Format); err != nil {
 				return usageErr("--format: %v", err)
 			}
+			if noHistory {
+				opts.History.Mode = "none"
+			}
+			if opts.History.Staged || opts.History.Range != "" || opts.History.Mode == "only" {
+				return usageErr("reach reads the whole workspace and its history: --staged, --git-range and --history=only are for scan")
+			}
 			if opts.Home == "" {
 				opts.HomeIsDefault = true
 				opts.Home = s.Env("HOME")
@@ -117,6 +122,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 	f.IntVarP(&opts.Workers, "workers", "j", 0, "files scanned at once (default: number of CPUs)")
 	f.BoolVar(&noProgress, "no-progress", false, "never show the progress line on standard error")
 	addHistoryFlags(f, &opts.History)
+	f.BoolVar(&noHistory, "no-history", false, "leave out the workspace's git history (same as --history=none)")
 	return cmd
 }
 
@@ -140,7 +146,7 @@ func planReach(opts *ReachOptions, environ []string, getenv func(string) string)
 	ws := home.NewParsing(dir.New([]string{opts.Workspace}, dir.Options{Via: "workspace"}))
 	p.sources = append(p.sources, ws)
 	p.direct = append(p.direct, ws)
-	hist, err := historySources(&ScanOptions{Paths: []string{opts.Workspace}, History: opts.History})
+	hist, err := historySources(&ScanOptions{Paths: []string{opts.Workspace}, History: opts.History, MaxFileSize: opts.MaxFileSize})
 	if err != nil {
 		return nil, err
 	}
@@ -363,50 +369,29 @@ func reachReport(s *Streams, opts *ReachOptions, run reporters.Run, res *scanner
 	return nil
 }
 
+// reachAction is what to do about one finding, in the JSON report's
+// "actions" member (same order as "findings").
+type reachAction struct {
+	Fingerprint string   `json:"fingerprint"`
+	RuleID      string   `json:"rule_id"`
+	Where       string   `json:"where"`
+	Via         string   `json:"via"`
+	Do          []string `json:"do"`
+}
+
 // writeReachJSON writes the JSON report of `scan` with two more members:
-// "verdict" and "actions" (one entry per finding, by fingerprint and
-// place).
+// "verdict" and "actions".
 func writeReachJSON(w io.Writer, run reporters.Run, res *scanner.Result, v verdict) error {
-	var base bytes.Buffer
-	if err := (reporters.JSON{}).Report(&base, run, res); err != nil {
-		return err
-	}
-	doc := bytes.TrimRight(base.Bytes(), "\n")
-	if len(doc) < 2 || doc[len(doc)-1] != '}' {
-		return errors.New("unexpected JSON report shape")
-	}
-	type action struct {
-		Fingerprint string   `json:"fingerprint"`
-		RuleID      string   `json:"rule_id"`
-		Where       string   `json:"where"`
-		Via         string   `json:"via"`
-		Do          []string `json:"do"`
-	}
-	acts := []action{}
+	acts := []reachAction{}
 	for _, f := range res.Findings {
-		acts = append(acts, action{Fingerprint: f.Fingerprint, RuleID: f.RuleID,
-			Where: reporters.LocationText(f.Origin, f.Line, f.Column), Via: f.Origin.Via, Do: actionsFor(f)})
+		do := actionsFor(f)
+		if do == nil {
+			do = []string{}
+		}
+		acts = append(acts, reachAction{Fingerprint: f.Fingerprint, RuleID: f.RuleID,
+			Where: reporters.LocationText(f.Origin, f.Line, f.Column), Via: f.Origin.Via, Do: do})
 	}
-	vj, err := json.MarshalIndent(v, "  ", "  ")
-	if err != nil {
-		return err
-	}
-	aj, err := json.MarshalIndent(acts, "  ", "  ")
-	if err != nil {
-		return err
-	}
-	var out bytes.Buffer
-	out.Write(bytes.TrimRight(doc[:len(doc)-1], "\n "))
-	out.WriteString(",\n  \"verdict\": ")
-	out.Write(vj)
-	out.WriteString(",\n  \"actions\": ")
-	out.Write(aj)
-	out.WriteString("\n}\n")
-	if !json.Valid(out.Bytes()) {
-		return errors.New("reach JSON report is not valid JSON")
-	}
-	_, err = w.Write(out.Bytes())
-	return err
+	return reporters.JSON{Extra: map[string]any{"verdict": v, "actions": acts}}.Report(w, run, res)
 }
 
 // verdict is the reach summary: how many credentials an agent can read,

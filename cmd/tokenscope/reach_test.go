@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -349,5 +350,58 @@ func TestReachFromHome(t *testing.T) {
 	}
 	if rep.Verdict.ByVia["home"] == 0 || rep.Verdict.ByVia["workspace"] != 3 {
 		t.Errorf("by via %v, want home stores and the three project files", rep.Verdict.ByVia)
+	}
+}
+
+// A secret removed from the tree but kept in git history is reached
+// through history (and must be rotated); --no-history leaves it out.
+func TestReachHistory(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	root := t.TempDir()
+	homeDir := filepath.Join(root, "home")
+	ws := filepath.Join(root, "repo")
+	if err := os.MkdirAll(homeDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	g := testtoken.New(59)
+	tok := g.GitHub("ghp_")
+	mustWrite(t, filepath.Join(ws, "deploy.sh"), "export GITHUB_TOKEN="+tok+"\n")
+	gitRun := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", ws, "-c", "user.name=T", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"}, args...)...)
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_SYSTEM=/dev/null")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	gitRun("init", "-q")
+	gitRun("add", ".")
+	gitRun("commit", "-q", "-m", "add deploy")
+	mustWrite(t, filepath.Join(ws, "deploy.sh"), "export GITHUB_TOKEN=\"$(cat ~/.token)\"\n")
+	gitRun("commit", "-q", "-am", "read the token from a file")
+
+	s, out, errb := reachStreams(map[string]string{"HOME": homeDir}, nil)
+	if code := run([]string{"reach", ws, "--no-env", "--format", "json", "--show-secrets", "--no-progress"}, s); code != exitFindings {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var rep reachJSON
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) != 1 || rep.Findings[0].Secret != tok || rep.Findings[0].Origin.Via != "history" {
+		t.Fatalf("findings %+v, want the token via history", rep.Findings)
+	}
+	if do := strings.Join(rep.Actions[0].Do, " "); !strings.Contains(do, "rotate") {
+		t.Errorf("history action %q lacks rotate", do)
+	}
+	s, out, _ = reachStreams(map[string]string{"HOME": homeDir}, nil)
+	if code := run([]string{"reach", ws, "--no-env", "--no-history", "--format", "json", "--no-progress"}, s); code != exitOK {
+		t.Errorf("--no-history: exit %d\n%s", code, out.String())
+	}
+	s, _, errb = reachStreams(map[string]string{"HOME": homeDir}, nil)
+	if code := run([]string{"reach", ws, "--staged"}, s); code != exitUsage || !strings.Contains(errb.String(), "for scan") {
+		t.Errorf("--staged: exit %d, %s", code, errb.String())
 	}
 }
