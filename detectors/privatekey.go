@@ -61,8 +61,28 @@ func (PrivateKeys) Literals() []string {
 
 func (PrivateKeys) MaxLen() int { return privateKeyMaxLen }
 
+// trailer remembers where the next occurrence of a closing mark is, so a
+// window with many openers before one far closer is searched once.
+type trailer struct {
+	mark      string
+	from, pos int // pos: first mark at or after from, or -1
+}
+
+func (t *trailer) next(w []byte, mark string, from int) int {
+	if t.mark == mark && from >= t.from && (t.pos < 0 || t.pos >= from) {
+		return t.pos
+	}
+	pos := bytes.Index(w[from:], []byte(mark))
+	if pos >= 0 {
+		pos += from
+	}
+	*t = trailer{mark, from, pos}
+	return pos
+}
+
 func (p PrivateKeys) Find(w []byte, emit func(Candidate)) {
 	const begin = "-----BEGIN "
+	var tr trailer
 	for i := 0; i < len(w); {
 		j := bytes.Index(w[i:], []byte(begin))
 		if j < 0 {
@@ -80,16 +100,15 @@ func (p PrivateKeys) Find(w []byte, emit func(Candidate)) {
 			continue
 		}
 		endMark := "-----END " + label + "-----"
-		limit := min(len(w), start+privateKeyMaxLen)
-		e := bytes.Index(w[i:limit], []byte(endMark))
-		if e < 0 {
+		e := tr.next(w, endMark, i)
+		if e < 0 || e+len(endMark)-start > privateKeyMaxLen {
 			continue
 		}
-		if k := bytes.LastIndex(w[i:i+e], []byte(begin)); k >= 0 {
+		if k := bytes.LastIndex(w[i:e], []byte(begin)); k >= 0 {
 			i += k // a later BEGIN is nearer the END: start from it
 			continue
 		}
-		end := i + e + len(endMark)
+		end := e + len(endMark)
 		if inServiceAccountJSON(w, start) {
 			i = end
 			continue // GCPCredentials reports it with its project
@@ -107,6 +126,7 @@ func (p PrivateKeys) Find(w []byte, emit func(Candidate)) {
 
 func (p PrivateKeys) findPuTTY(w []byte, emit func(Candidate)) {
 	const magic = "PuTTY-User-Key-File-"
+	var mac, hash trailer
 	for i := 0; i < len(w); {
 		j := bytes.Index(w[i:], []byte(magic))
 		if j < 0 {
@@ -115,14 +135,14 @@ func (p PrivateKeys) findPuTTY(w []byte, emit func(Candidate)) {
 		start := i + j
 		i = start + len(magic)
 		limit := min(len(w), start+privateKeyMaxLen)
-		m := bytes.Index(w[i:limit], []byte("\nPrivate-MAC:"))
-		if m < 0 {
-			m = bytes.Index(w[i:limit], []byte("\nPrivate-Hash:"))
+		m := mac.next(w, "\nPrivate-MAC:", i)
+		if h := hash.next(w, "\nPrivate-Hash:", i); h >= 0 && (m < 0 || h < m) {
+			m = h
 		}
-		if m < 0 {
+		if m < 0 || m >= limit {
 			continue
 		}
-		end := i + m + 1
+		end := m + 1
 		if nl := bytes.IndexByte(w[end:limit], '\n'); nl >= 0 {
 			end += nl
 		} else {
