@@ -167,16 +167,29 @@ func report(s *Streams, format, output string, run reporters.Run, res *scanner.R
 	return nil
 }
 
-// writeOutput writes a finished report to path. An existing non-regular
-// file or a symlink (/dev/null, a fifo, a link) is written through, never
-// replaced; a regular file is replaced atomically, so a report is never
-// left half-written.
+// writeOutput writes a finished report to path. A symlink is written
+// through: the file it names gets the report and the link stays. A special
+// file (/dev/null, a fifo) is opened and written, never replaced. A regular
+// file is replaced atomically (a temporary file renamed over it), so a
+// report is never left half-written.
 func writeOutput(path string, data []byte) error {
-	if info, err := os.Lstat(path); err == nil && !info.Mode().IsRegular() {
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+	target := path
+	if info, err := os.Lstat(path); err == nil && info.Mode()&os.ModeSymlink != 0 {
+		if real, err := filepath.EvalSymlinks(path); err == nil {
+			target = real
+		} else if dest, err := os.Readlink(path); err == nil {
+			// a dangling link: create what it names
+			if !filepath.IsAbs(dest) {
+				dest = filepath.Join(filepath.Dir(path), dest)
+			}
+			target = dest
+		}
+	}
+	if info, err := os.Stat(target); err == nil && !info.Mode().IsRegular() {
+		f, err := os.OpenFile(target, os.O_WRONLY|os.O_TRUNC, 0)
 		if err != nil {
 			// some devices refuse O_TRUNC
-			f, err = os.OpenFile(path, os.O_WRONLY, 0)
+			f, err = os.OpenFile(target, os.O_WRONLY, 0)
 			if err != nil {
 				return fmt.Errorf("opening %s: %w", path, err)
 			}
@@ -187,8 +200,7 @@ func writeOutput(path string, data []byte) error {
 		}
 		return f.Close()
 	}
-	dirName := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dirName, ".tokenscope-report-*")
+	tmp, err := os.CreateTemp(filepath.Dir(target), ".tokenscope-report-*")
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
@@ -204,7 +216,7 @@ func writeOutput(path string, data []byte) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := os.Rename(tmp.Name(), target); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil

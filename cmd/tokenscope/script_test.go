@@ -35,8 +35,9 @@ import (
 //	mkfifo FILE
 //	    Makes a named pipe.
 //	sparse FILE SIZE [OFFSET TEMPLATE]
-//	    Makes a sparse file of SIZE bytes (25MB, 1GB, ...) and, optionally,
-//	    writes the expanded TEMPLATE at OFFSET.
+//	    Sets the size of FILE to SIZE bytes (25MB, 1GB, ...), keeping what
+//	    it holds, so that it grows sparse; optionally writes the expanded
+//	    TEMPLATE (and a newline) at OFFSET.
 //	filetype FILE regular|fifo|symlink|dir|chardev
 //	    Checks the kind of FILE without following a symlink.
 //	jsonq FILE PATH WANT
@@ -209,7 +210,9 @@ func cmdSparse(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	size, err := parseSize(args[1])
 	ts.Check(err)
-	f, err := os.Create(ts.MkAbs(args[0]))
+	path := ts.MkAbs(args[0])
+	ts.Check(os.MkdirAll(filepath.Dir(path), 0o755))
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o644)
 	ts.Check(err)
 	ts.Check(f.Truncate(size))
 	if len(args) == 4 {
