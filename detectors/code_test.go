@@ -368,3 +368,60 @@ func TestCodeRulesListed(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestCodeDetectorsThroughEngine scans one file holding every kind through
+// the engine with small chunks, so matches straddle chunk boundaries, and
+// checks each secret is reported exactly once with the right rule.
+func TestCodeDetectorsThroughEngine(t *testing.T) {
+	g := testtoken.New(26)
+	var b strings.Builder
+	want := map[string]string{} // secret -> rule
+	filler := func() {
+		for i := 0; i < 40; i++ {
+			b.WriteString("// " + g.Rand(70, "lower") + "\n")
+		}
+	}
+	for _, kind := range []string{"rsa-4096", "openssh-ed25519-encrypted", "pkcs8-ec", "putty"} {
+		k, err := g.PrivateKey(kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k = strings.TrimRight(k, "\n")
+		filler()
+		b.WriteString(k + "\n")
+		want[k] = map[string]string{"rsa-4096": "private-key-rsa", "openssh-ed25519-encrypted": "private-key-openssh",
+			"pkcs8-ec": "private-key-pkcs8", "putty": "private-key-putty"}[kind]
+	}
+	jwt := g.JWT(map[string]any{"sub": "svc", "role": "service_role"})
+	pw := g.Rand(16, "alnum") + "9"
+	gen := "Zq8" + g.Rand(20, "alnum")
+	filler()
+	b.WriteString("SERVICE_KEY=" + jwt + "\n")
+	filler()
+	b.WriteString("DATABASE_URL=postgres://app:" + pw + "@db.internal/app\n")
+	filler()
+	b.WriteString("api_key: \"" + gen + "\"\n")
+	filler()
+	want[jwt], want[pw], want[gen] = "jwt", "uri-postgres", "generic-secret-assignment"
+
+	set, err := detectors.NewSet(detectors.CodeDetectors())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, chunk := range []int{1 << 20, 4096, 1500} {
+		eng := scanner.NewEngine(set, scanner.Options{ChunkSize: chunk, ShowSecrets: true})
+		fs := eng.ScanBytes(scanner.Origin{Kind: "file", Path: "all.txt"}, []byte(b.String()))
+		got := map[string]int{}
+		for _, f := range fs {
+			got[f.Secret]++
+			if want[f.Secret] != f.RuleID {
+				t.Errorf("chunk %d: %s found %q (want rule %q)", chunk, f.RuleID, scanner.Redact(f.Secret), want[f.Secret])
+			}
+		}
+		for s, rule := range want {
+			if got[s] != 1 {
+				t.Errorf("chunk %d: %s found %d times", chunk, rule, got[s])
+			}
+		}
+	}
+}
