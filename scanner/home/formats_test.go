@@ -86,9 +86,9 @@ func TestJSONLeavesLines(t *testing.T) {
 
 func TestSSHKeyEncryption(t *testing.T) {
 	for text, want := range map[string]bool{
-		"-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----": true,
+		"-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----":                                         true,
 		"-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----": true,
-		"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----": false,
+		"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----":                                                             false,
 	} {
 		if got := sshKeyEncrypted(text); got != want {
 			t.Errorf("%.40q: encrypted %v, want %v", text, got, want)
