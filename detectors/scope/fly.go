@@ -35,20 +35,26 @@ const (
 
 // flyFacts is what the caveats of a Fly.io token bundle say.
 type flyFacts struct {
-	tokens      int
-	orgs        int
-	orgMask     uint64
-	apps        int // distinct apps named
-	appsMask    uint64
-	appCaveats  int
-	resources   []string // "volumes", "machines", "clusters"
-	mutations   []string
-	notAfter    int64
-	notBefore   int64
-	hasWindow   bool
-	noAdmin     bool
-	thirdParty  []string
-	ifPresent   bool
+	tokens     int
+	orgs       int
+	orgMask    uint64
+	apps       int // distinct apps named
+	appsMask   uint64
+	appCaveats int
+	resources  []string // "volumes", "machines", "clusters"
+	mutations  []string
+	notAfter   int64
+	notBefore  int64
+	hasWindow  bool
+	noAdmin    bool
+	thirdParty []string
+	// IfPresent caveats: resource caveats that apply when a request names
+	// such a resource, and an else mask for every other request
+	ifCount     int
+	ifApps      int
+	ifMask      uint64
+	ifResources []string
+	ifElse      uint64
 	confineUser bool
 	confineOrg  bool
 }
@@ -58,7 +64,8 @@ type flyFacts struct {
 // mask, apps, volumes, machines, clusters, GraphQL mutations, validity
 // window, "no admin features" and third-party (login) requirements. The
 // caveats of every token in the bundle narrow what it may do, so all are
-// read. IfPresent caveats are noted but not evaluated.
+// read. IfPresent caveats are read one level deep: the resource caveats
+// inside limit requests naming those resources, the else mask all others.
 func DecodeFlyMacaroon(secret string, base Scope) Scope {
 	return decodeFlyMacaroon(secret, base, time.Now())
 }
@@ -71,7 +78,7 @@ func decodeFlyMacaroon(secret string, base Scope, now time.Time) Scope {
 	if f := strings.Fields(s); len(f) == 2 && f[0] == "FlyV1" {
 		s = f[1]
 	}
-	ff := flyFacts{orgMask: flyAll, appsMask: flyAll}
+	ff := flyFacts{orgMask: flyAll, appsMask: flyAll, ifMask: flyAll, ifElse: flyAll}
 	for i, tok := range strings.Split(s, ",") {
 		if i >= 16 {
 			break
@@ -209,8 +216,27 @@ func (ff *flyFacts) caveat(typ int64, r *mpReader, depth int) {
 				ff.thirdParty = append(ff.thirdParty, caveatText(b, 60))
 			}
 		}
-	case flyCavIfPresent:
-		ff.ifPresent = true
+	case flyCavIfPresent: // [ifs caveat set, else mask]
+		if depth > 0 {
+			return
+		}
+		if n, err := r.arrayLen(); err == nil && n >= 2 {
+			sub := flyFacts{orgMask: flyAll, appsMask: flyAll, ifMask: flyAll, ifElse: flyAll}
+			if sub.readCaveats(r, depth+1) != nil {
+				return
+			}
+			els, err := r.int()
+			if err != nil {
+				return
+			}
+			ff.ifCount++
+			ff.ifElse &= uint64(els)
+			ff.ifMask &= sub.orgMask & sub.appsMask
+			if sub.appCaveats > 0 && (ff.ifApps == 0 || sub.apps < ff.ifApps) {
+				ff.ifApps = sub.apps
+			}
+			ff.ifResources = append(ff.ifResources, sub.resources...)
+		}
 	case flyCavNoAdminFeatures:
 		ff.noAdmin = true
 	case flyCavConfineUser:
@@ -222,55 +248,78 @@ func (ff *flyFacts) caveat(typ int64, r *mpReader, depth int) {
 
 func (ff *flyFacts) scope(s Scope, now time.Time) Scope {
 	s.Confidence = ConfidenceDecoded
-	mask := ff.orgMask & ff.appsMask
-	narrow := len(ff.resources) > 0 || ff.appCaveats > 0
+	topNarrow := len(ff.resources) > 0 || ff.appCaveats > 0
+	// broad is what the token may do on requests that name no app or other
+	// resource (the organisation itself, new apps); narrow is what it may
+	// do on the resources its caveats name.
+	broad := ff.orgMask
+	if topNarrow {
+		broad = 0 // a top-level resource caveat denies requests without one
+	}
+	broad &= ff.ifElse
+	narrow := ff.orgMask & ff.appsMask & ff.ifMask
+	apps := ff.apps
+	if ff.appCaveats == 0 {
+		apps = ff.ifApps
+	}
+	named := topNarrow || ff.ifApps > 0 || len(ff.ifResources) > 0
+	resources := append(append([]string(nil), ff.resources...), ff.ifResources...)
+	sort.Strings(resources)
+	if ff.appCaveats > 0 || ff.ifApps > 0 {
+		s.Evidence = append(s.Evidence, fmt.Sprintf("macaroon caveat: apps=%d", apps))
+	}
+	if len(resources) > 0 {
+		s.Evidence = append(s.Evidence, "macaroon caveat: only listed "+strings.Join(resources, ", "))
+	}
+	if ff.ifCount > 0 {
+		s.Evidence = append(s.Evidence, "macaroon caveat: IfPresent, elsewhere only "+flyActions(broad))
+	}
+	if ff.orgs == 0 && !named {
+		return ff.rest(s, now)
+	}
+	mask := broad
 	switch {
-	case ff.appCaveats > 0 && ff.apps <= 1:
-		s.Reach = ReachResource
-		s.Evidence = append(s.Evidence, "macaroon caveat: apps=1 (one app)")
-	case ff.appCaveats > 0:
-		s.Reach = ReachProject
-		s.Evidence = append(s.Evidence, fmt.Sprintf("macaroon caveat: apps=%d", ff.apps))
-	case len(ff.resources) > 0:
-		s.Reach = ReachResource
-	case ff.orgs > 0:
+	case broad&^flyRead != 0 || !named:
+		// writes reach past the named resources: the whole organisation
 		s.Reach = ReachOrg
-		s.Evidence = append(s.Evidence, "macaroon caveat: organization with no app caveat: every app in the org")
-	}
-	if len(ff.resources) > 0 {
-		sort.Strings(ff.resources)
-		s.Evidence = append(s.Evidence, "macaroon caveat: only listed "+strings.Join(ff.resources, ", "))
-	}
-	if ff.orgs > 0 || ff.appCaveats > 0 {
-		s.Evidence = append(s.Evidence, "macaroon actions: "+flyActions(mask))
-		switch {
-		case mask&flyDelete != 0 && !narrow && !ff.noAdmin && mask == flyAll:
-			s.Access = AccessAdmin
-		case mask&(flyWrite|flyCreate|flyDelete|flyControl) != 0:
-			s.Access = AccessWrite
-		case mask&flyRead != 0:
-			s.Access = AccessRead
-		default:
-			s.Access = AccessNone
+		if !named {
+			s.Evidence = append(s.Evidence, "macaroon caveat: organization with no app caveat: every app in the org")
 		}
-		s.Destructive = mask&flyDelete != 0
-		s.DestroysWhat = ""
-		if s.Destructive {
-			if narrow {
-				s.DestroysWhat = "the apps or resources it names"
-			} else {
-				s.DestroysWhat = "apps, machines and volumes of the organization"
-			}
+	case apps > 1:
+		s.Reach, mask = ReachProject, narrow|broad
+	default:
+		s.Reach, mask = ReachResource, narrow|broad
+	}
+	s.Evidence = append(s.Evidence, "macaroon actions: "+flyActions(mask))
+	switch {
+	case mask == flyAll && s.Reach == ReachOrg && !ff.noAdmin && !named:
+		s.Access = AccessAdmin
+	case mask&(flyWrite|flyCreate|flyDelete|flyControl) != 0:
+		s.Access = AccessWrite
+	case mask&flyRead != 0:
+		s.Access = AccessRead
+	default:
+		s.Access = AccessNone
+	}
+	s.Destructive, s.DestroysWhat = mask&flyDelete != 0, ""
+	if s.Destructive {
+		if s.Reach == ReachOrg {
+			s.DestroysWhat = "apps, machines and volumes of the organization"
+		} else {
+			s.DestroysWhat = "the apps or resources it names"
 		}
 	}
+	return ff.rest(s, now)
+}
+
+// rest adds what does not depend on reach: mutations, admin features,
+// login requirements and the validity window.
+func (ff *flyFacts) rest(s Scope, now time.Time) Scope {
 	if len(ff.mutations) > 0 {
 		s.Evidence = append(s.Evidence, "macaroon caveat: only GraphQL mutations "+strings.Join(ff.mutations, ", "))
 	}
 	if ff.noAdmin {
 		s.Evidence = append(s.Evidence, "macaroon caveat: no admin features")
-	}
-	if ff.ifPresent {
-		s.Evidence = append(s.Evidence, "macaroon caveat: IfPresent (conditional limits, not evaluated)")
 	}
 	if ff.confineUser || ff.confineOrg {
 		s.Evidence = append(s.Evidence, "macaroon caveat: login confined to a user or organization")

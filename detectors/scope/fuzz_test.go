@@ -62,6 +62,8 @@ func FuzzDecodeFlyMacaroon(f *testing.F) {
 			[]testtoken.FlyCaveat{testtoken.FlyConfineOrg(1), testtoken.FlyValidity(now, now.Add(time.Hour))}),
 		g.FlyToken([]testtoken.FlyCaveat{testtoken.FlyOrg(1, testtoken.FlyRead), testtoken.FlyApps(testtoken.FlyAll, 1, 2),
 			testtoken.FlyMutations("a", "b"), testtoken.FlyNoAdminFeatures()}, nil),
+		g.FlyToken([]testtoken.FlyCaveat{testtoken.FlyOrg(1, testtoken.FlyAll),
+			testtoken.FlyIfPresent(testtoken.FlyRead, testtoken.FlyApps(testtoken.FlyAll, 9), testtoken.FlyOrg(1, testtoken.FlyRead))}, nil),
 	} {
 		first := strings.Split(strings.TrimPrefix(tok, "FlyV1 "), ",")[0]
 		raw, _ := base64.StdEncoding.DecodeString(strings.TrimPrefix(first, "fm2_"))

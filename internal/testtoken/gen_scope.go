@@ -158,6 +158,21 @@ func FlyApps(mask uint16, ids ...uint64) FlyCaveat {
 	return FlyCaveat{3, flyApps{m}}
 }
 
+type flyIfPresent struct {
+	Ifs  []any
+	Else uint16
+}
+
+// FlyIfPresent applies ifs to requests that name their resources (apps,
+// volumes...) and allows only elseMask on every other request.
+func FlyIfPresent(elseMask uint16, ifs ...FlyCaveat) FlyCaveat {
+	var set []any
+	for _, c := range ifs {
+		set = append(set, c.Type, c.Body)
+	}
+	return FlyCaveat{13, flyIfPresent{set, elseMask}}
+}
+
 // FlyValidity is the validity window caveat.
 func FlyValidity(notBefore, notAfter time.Time) FlyCaveat {
 	return FlyCaveat{4, flyWindow{notBefore.Unix(), notAfter.Unix()}}
