@@ -68,7 +68,10 @@ func ApplyContext(s Scope, ctx Context) Scope {
 		if h.env != "" && !setEnv && (s.Env == EnvUnknown || weak && s.Env != h.env) {
 			s.Env, setEnv, used = h.env, true, true
 		}
-		if h.destructive && !setDestr && !s.Destructive && (weak || s.Reach == ReachUnknown && s.Access == AccessUnknown) {
+		// a clue that says "destructive" without naming the reach (a
+		// terraform.tfvars file) only classifies a credential nothing else
+		// classified
+		if h.destructive && !setDestr && !s.Destructive && (weak && h.reach != "" || s.Reach == ReachUnknown && s.Access == AccessUnknown) {
 			s.Destructive, s.DestroysWhat, setDestr, used = true, h.destroysWhat, true, true
 		}
 		if h.placeholder {
