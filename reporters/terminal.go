@@ -76,7 +76,8 @@ func (t Terminal) Report(w io.Writer, run Run, res *scanner.Result) error {
 }
 
 func (t Terminal) writeFinding(w io.Writer, st *Styles, run Run, f scanner.Finding) {
-	fmt.Fprintf(w, " %s %s %s %s\n", st.Badge(f.Severity), st.Bold(f.Provider), f.Kind, st.Dim("("+f.RuleID+")"))
+	title := st.Bold(f.Provider) + " " + f.Kind + " " + st.Dim("("+f.RuleID+")")
+	fmt.Fprintf(w, " %s %s\n", st.Badge(f.Severity), st.Wrap(title, labelWidth))
 	detail := func(label, value string) {
 		if value == "" {
 			return
