@@ -204,3 +204,21 @@ func TestRedactionEveryFormat(t *testing.T) {
 		}
 	}
 }
+
+// Reports of real findings (every rule's examples through the engine)
+// validate too, not only the hand-built fixture.
+func TestEngineReportsValidate(t *testing.T) {
+	set, err := rules.BuiltinSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := scanCorpus(t, set, engineCorpus(t), false)
+	infos := map[string]detectors.Info{}
+	for _, inf := range set.Infos() {
+		infos[inf.ID] = inf
+	}
+	run := reporters.Run{ToolName: "tokenscope", ToolVersion: "0.1.0", Command: "scan", Roots: []string{"."},
+		Rules: infos, FailOn: scope.Level{Min: scope.SevHigh}, BaseDir: "/src"}
+	validate(t, compileSchema(t, "sarif-2.1.0.json"), render(t, reporters.SARIF{}, run, res))
+	validate(t, compileSchema(t, "report.schema.json"), render(t, reporters.JSON{}, run, res))
+}
