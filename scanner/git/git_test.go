@@ -418,3 +418,182 @@ func TestHistoryLFSPointerAndSubmoduleReported(t *testing.T) {
 		t.Errorf("submodule not reported: %+v", res.Skipped)
 	}
 }
+
+func rangeSrc(t *testing.T, dir, spec, backend string) *gitsrc.Range {
+	t.Helper()
+	rp, err := gitsrc.DetectUp(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := gitsrc.NewRange(rp, spec, gitsrc.Options{Root: dir, Backend: backend})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src
+}
+
+func TestRange(t *testing.T) {
+	for _, be := range backends {
+		t.Run(be, func(t *testing.T) {
+			g := testtoken.New(10)
+			before, onBranch, removed := g.GitHub("ghp_"), g.GitHub("ghp_"), g.GitHub("ghp_")
+			r := newRepo(t)
+			r.write("base.env", "T="+before+"\n")
+			base := r.commit("base")
+			r.git("checkout", "-q", "-b", "feature")
+			r.write("feature.env", "T="+onBranch+"\n")
+			added := r.commit("feature")
+			r.write("tmp.env", "T="+removed+"\n")
+			r.commit("oops")
+			r.remove("tmp.env")
+			head := r.commit("remove oops")
+
+			res := scan(t, rangeSrc(t, r.dir, "main..feature", be))
+			if fs := withSecret(res, ghp, onBranch); len(fs) != 1 || fs[0].Origin.Commit != added {
+				t.Errorf("token added on the branch: %+v", fs)
+			}
+			if len(withSecret(res, ghp, removed)) != 1 {
+				t.Error("a token added and removed within the range was not found")
+			}
+			if len(withSecret(res, ghp, before)) != 0 {
+				t.Error("a token from before the range was found")
+			}
+
+			// equal ends: nothing, no error, nothing skipped
+			res = scan(t, rangeSrc(t, r.dir, head+".."+head, be))
+			if res.Stats.Items != 0 || len(res.Findings) != 0 || len(res.Skipped) != 0 {
+				t.Errorf("equal base and head: %+v", res)
+			}
+
+			// an all-zero base (a new branch in CI): the branch's own commits
+			res = scan(t, rangeSrc(t, r.dir, strings.Repeat("0", 40)+"..feature", be))
+			if len(withSecret(res, ghp, onBranch)) != 1 || len(withSecret(res, ghp, before)) != 0 {
+				t.Errorf("zero base: want the branch's own commits only: %+v", res.Findings)
+			}
+			_ = base
+		})
+	}
+}
+
+func TestRangeShallowClone(t *testing.T) {
+	g := testtoken.New(11)
+	old, recent := g.GitHub("ghp_"), g.GitHub("ghp_")
+	r := newRepo(t)
+	r.write("a.env", "T="+old+"\n")
+	base := r.commit("one")
+	r.write("a.env", "T=gone\n")
+	r.commit("two")
+	r.write("b.env", "T="+recent+"\n")
+	r.commit("three")
+	clone := filepath.Join(t.TempDir(), "shallow")
+	runGit(t, r.dir, 0, "clone", "-q", "--depth", "1", "file://"+r.dir, clone)
+	res := scan(t, rangeSrc(t, clone, base+"..HEAD", gitsrc.BackendAuto))
+	if len(withSecret(res, ghp, recent)) != 1 {
+		t.Errorf("shallow range: the present commit's token was not found: %+v", res.Findings)
+	}
+	if !hasSkip(res, "shallow") {
+		t.Errorf("shallow range: missing base not reported: %+v", res.Skipped)
+	}
+}
+
+func stagedSrc(t *testing.T, dir string, backend string) *gitsrc.Staged {
+	t.Helper()
+	rp, err := gitsrc.DetectUp(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gitsrc.NewStaged(rp, gitsrc.Options{Root: dir, Backend: backend})
+}
+
+func TestStaged(t *testing.T) {
+	for _, be := range backends {
+		t.Run(be, func(t *testing.T) {
+			g := testtoken.New(12)
+			committed, modified, newFile, renamed, unstaged := g.GitHub("ghp_"), g.GitHub("ghp_"), g.GitHub("ghp_"), g.GitHub("ghp_"), g.GitHub("ghp_")
+			r := newRepo(t)
+			r.write("app.env", "A=1\nOLD="+committed+"\nB=2\n")
+			r.write("old/name.txt", "plain\n")
+			r.commit("start")
+
+			// modified: one line added in the middle, the committed token stays
+			r.write("app.env", "A=1\nOLD="+committed+"\nNEW="+modified+"\nB=2\n")
+			r.git("add", "app.env")
+			// brand-new file
+			r.write("src/new.env", "\n\nKEY="+newFile+"\n")
+			r.git("add", "src/new.env")
+			// renamed file with a token added
+			if err := os.MkdirAll(filepath.Join(r.dir, "new"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			r.git("mv", "old/name.txt", "new/name.txt")
+			r.write("new/name.txt", "plain\nT="+renamed+"\n")
+			r.git("add", "new/name.txt")
+			// not staged: must not be reported
+			r.write("loose.env", "T="+unstaged+"\n")
+
+			res := scan(t, stagedSrc(t, r.dir, be))
+			check := func(name, tok, path string, line, col int) {
+				t.Helper()
+				fs := withSecret(res, ghp, tok)
+				if len(fs) != 1 {
+					t.Errorf("%s: want 1 finding, got %d (%+v)", name, len(fs), res.Findings)
+					return
+				}
+				f := fs[0]
+				want := filepath.ToSlash(filepath.Join(r.dir, path))
+				if f.Origin.Path != want || f.Line != line || f.Column != col || f.Origin.Via != "staged" {
+					t.Errorf("%s: at %s:%d:%d via %s, want %s:%d:%d via staged", name, f.Origin.Path, f.Line, f.Column, f.Origin.Via, want, line, col)
+				}
+			}
+			check("modified", modified, "app.env", 3, 5)
+			check("new file", newFile, "src/new.env", 3, 5)
+			check("renamed", renamed, "new/name.txt", 2, 3)
+			if len(withSecret(res, ghp, committed)) != 0 {
+				t.Error("a token already committed (line not added) was reported")
+			}
+			if len(withSecret(res, ghp, unstaged)) != 0 {
+				t.Error("an unstaged file was reported")
+			}
+		})
+	}
+}
+
+func TestStagedNoCommitsYet(t *testing.T) {
+	for _, be := range backends {
+		tok := testtoken.New(13).GitHub("ghp_")
+		r := newRepo(t)
+		r.write("first.env", "T="+tok+"\n")
+		r.git("add", "first.env")
+		res := scan(t, stagedSrc(t, r.dir, be))
+		if fs := withSecret(res, ghp, tok); len(fs) != 1 || fs[0].Line != 1 {
+			t.Errorf("%s: new repo: %+v", be, res.Findings)
+		}
+	}
+}
+
+func TestStagedNothing(t *testing.T) {
+	r := newRepo(t)
+	r.write("a.txt", "a\n")
+	r.commit("a")
+	for _, be := range backends {
+		res := scan(t, stagedSrc(t, r.dir, be))
+		if res.Stats.Items != 0 || len(res.Skipped) != 0 {
+			t.Errorf("%s: nothing staged: %+v", be, res)
+		}
+	}
+}
+
+func TestStagedFromSubdirectory(t *testing.T) {
+	tok := testtoken.New(14).GitHub("ghp_")
+	r := newRepo(t)
+	r.write("sub/x.txt", "x\n")
+	r.commit("x")
+	r.write("top.env", "T="+tok+"\n")
+	r.git("add", "top.env")
+	sub := filepath.Join(r.dir, "sub")
+	res := scan(t, stagedSrc(t, sub, gitsrc.BackendAuto))
+	fs := withSecret(res, ghp, tok)
+	if len(fs) != 1 || fs[0].Origin.Path != filepath.ToSlash(filepath.Join(r.dir, "top.env")) {
+		t.Errorf("staged from a subdirectory: %+v", fs)
+	}
+}

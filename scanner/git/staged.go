@@ -13,7 +13,6 @@ import (
 	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/utils/diff"
 	"github.com/sergi/go-diff/diffmatchpatch"
@@ -199,7 +198,7 @@ func stagedChanges(repo *gogit.Repository) ([]stagedChange, error) {
 	}
 	var out []stagedChange
 	for _, e := range idx.Entries {
-		if e.Stage != index.Merged || e.SkipWorktree && e.Hash.IsZero() {
+		if e.Stage != 0 { // a conflict (go-git's index.Merged is 1, but merged entries are stage 0 on disk)
 			continue
 		}
 		if e.IntentToAdd || e.Hash == plumbing.ZeroHash {
