@@ -327,6 +327,14 @@ func TestGenericAssignments(t *testing.T) {
 		{`case token.IDENT:`, want{}},
 		{`secret: config.Secret2`, want{}},
 		{"Token: `urn:uuid:181d4fae-7d8c-11d0-a765-00a0c91e6bf2`,", want{}},
+		{`SharePointAuthTypeOauth2ClientCredentials = "OAUTH2_CLIENT_CREDENTIALS"`, want{}},
+		{`"nextToken": "gPFEGk7CF4wS901w7ppYclt7gPFEGk7CF4wS901w"`, want{}},
+		{`ExpectedAccessToken: "` + v + `",`, want{}},
+		{`"SecretId": "arn:aws:secretsmanager:us-east-1:012345678901:secret:myorg/A1B2C3"`, want{}},
+		{`"PasswordLastUsed": "2016-09-08T21:47:36Z"`, want{}},
+		{`{"nonce":"0a1b2c3d4e5f60718293a4b5","secret":"12fff91991e93b48de37e7daddb5298a"}`, want{}},
+		{`Action=Op&Token=abc123&Version=2014-01-01`, want{}},
+		{`expectedPrivateKey: expectedRSAPrivateKeyPKCS8,`, want{}},
 		{`"AWS4-HMAC-SHA256 Credential=AKID/19700101/us-east-1/es/aws4_request"`, want{}},
 	}
 	for i, tt := range tests {

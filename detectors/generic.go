@@ -73,6 +73,9 @@ func (g GenericAssignments) Find(w []byte, emit func(Candidate)) {
 			continue
 		}
 		name := w[s:i]
+		if s > 0 && (w[s-1] == ':' || w[s-1] == '/' || w[s-1] == '\\') {
+			continue // a segment of an ARN, path or URL, not a name
+		}
 		if !hasSecretWord(name) {
 			continue
 		}
@@ -86,6 +89,9 @@ func (g GenericAssignments) Find(w []byte, emit func(Candidate)) {
 		}
 		val := string(w[vs:ve])
 		if !genericValue(val, indexFold(name, "private", 0) >= 0) {
+			continue
+		}
+		if isHex(val) && testVectors(w) {
 			continue
 		}
 		inf := g.secretInfo()
@@ -159,9 +165,14 @@ func secretName(name []byte) (password, ok bool) {
 	hit, derived := false, false
 	nameWords(name, func(w string) bool {
 		switch w {
-		case "shared", "exporter", "handshake", "traffic", "early", "resumption", "public", "pub":
-			// key-agreement outputs and TLS key-schedule values (test
-			// vectors), public keys: not credentials
+		case "shared", "exporter", "handshake", "traffic", "early", "resumption", "public", "pub",
+			"next", "skip", "page", "paging", "pagination", "continuation", "cursor", "idempotency",
+			"lifecycle", "request", "authenticity", "csrf", "xsrf", "nonce",
+			"expected", "want", "got", "mock", "fake", "dummy", "example", "sample", "invalid", "bad",
+			"wrong", "test", "placeholder":
+			// key-agreement outputs and TLS key-schedule values, public
+			// keys, pagination and idempotency tokens, anti-CSRF tokens:
+			// not credentials; expected/mock/test values: fixtures
 			derived = true
 		case "password", "passwd", "pwd", "passphrase":
 			hit, password = true, true
@@ -193,7 +204,8 @@ func secretName(name []byte) (password, ok bool) {
 		"start", "end", "offset", "line", "col", "state", "status", "scope", "scopes", "usage",
 		"help", "flag", "option", "options", "config", "settings", "set", "get", "list", "map",
 		"stream", "chan", "channel", "ch", "ok", "exists", "present", "missing", "kinds", "types",
-		"hex", "b64", "base64", "der", "pem", "bits", "algorithm", "alg", "curve", "seed":
+		"hex", "b64", "base64", "base58", "b58", "der", "pem", "bits", "algorithm", "alg", "curve", "seed",
+		"used", "last", "date", "time", "timestamp", "at", "updated", "created", "changed", "rotated", "age":
 		return false, false
 	}
 	return password, true
@@ -251,7 +263,7 @@ func assignedValue(w []byte, i int) (vs, ve int, ok bool) {
 	e := s
 	for e < len(w) && e-s <= genericMaxValue {
 		c := w[e]
-		if c <= ' ' || c == ',' || c == ';' || c == ')' || c == ']' || c == '}' || c == '"' || c == '\'' || c == '`' || c == '<' || c == '>' {
+		if c <= ' ' || c == ',' || c == ';' || c == ')' || c == ']' || c == '}' || c == '"' || c == '\'' || c == '`' || c == '<' || c == '>' || c == '&' {
 			break
 		}
 		e++
@@ -296,6 +308,9 @@ func genericValue(v string, privateKey bool) bool {
 	if dottedIdent(v) || version(v) || strings.Count(v, "/") >= 3 || schemePrefix(v) {
 		return false
 	}
+	if upperSnake(v) {
+		return false // an enum constant such as OAUTH2_CLIENT_CREDENTIALS, ECDH_P256
+	}
 	if privateKey && isHex(v) && !strings.HasPrefix(v, "0x") {
 		// Raw hex key material is a crypto test vector far more often than
 		// a credential; wallet keys are written 0x...
@@ -307,7 +322,8 @@ func genericValue(v string, privateKey bool) bool {
 		"redacted", "replace", "insert", "fake", "mock", "here", "todo", "fixme", "test", "secret",
 		"passw", "token", "demo", "default", "${", "{{", "%s", "%v", "%d", "$(", "#{", "0000", "1234",
 		"abcd", "qwerty", "lorem", "foobar", "null", "none", "true", "false", ".go", ".py", ".js",
-		".json", ".yaml", ".yml", ".pem", ".key", ".txt", ".crt", ".env", "->", "::", "&&", "||", "=="} {
+		".json", ".yaml", ".yml", ".pem", ".key", ".txt", ".crt", ".env", "->", "::", "&&", "||", "==",
+		"credential", "private", "insecure", "apikey", "accesskey", "secretkey"} {
 		if strings.Contains(l, p) {
 			return false
 		}
@@ -320,6 +336,31 @@ func genericValue(v string, privateKey bool) bool {
 		return h >= 3.2
 	}
 	return h >= 3.5
+}
+
+// upperSnake reports CONSTANT_NAMES.
+func upperSnake(v string) bool {
+	if strings.IndexByte(v, '_') < 0 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// testVectors reports windows that look like cryptographic test vectors,
+// where hex values named secret or key are inputs, not credentials.
+func testVectors(w []byte) bool {
+	for _, m := range [...]string{"nonce", "ciphertext", "plaintext", "test vector", "testvector", "expected"} {
+		if indexFold(w, m, 0) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // schemePrefix reports values such as urn:uuid:..., arn:aws:..., data:...
