@@ -335,6 +335,7 @@ func TestGenericAssignments(t *testing.T) {
 		{`{"nonce":"0a1b2c3d4e5f60718293a4b5","secret":"12fff91991e93b48de37e7daddb5298a"}`, want{}},
 		{`Action=Op&Token=abc123&Version=2014-01-01`, want{}},
 		{`expectedPrivateKey: expectedRSAPrivateKeyPKCS8,`, want{}},
+		{`[![codecov](https://codecov.io/gh/o/r/graph/badge.svg?token=JMEB8W8GNZ)](https://codecov.io/gh/o/r)`, want{}},
 		{`"AWS4-HMAC-SHA256 Credential=AKID/19700101/us-east-1/es/aws4_request"`, want{}},
 	}
 	for i, tt := range tests {

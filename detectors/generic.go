@@ -73,8 +73,11 @@ func (g GenericAssignments) Find(w []byte, emit func(Candidate)) {
 			continue
 		}
 		name := w[s:i]
-		if s > 0 && (w[s-1] == ':' || w[s-1] == '/' || w[s-1] == '\\') {
+		if s > 0 && (w[s-1] == ':' || w[s-1] == '/' || w[s-1] == '\\' || w[s-1] == '%') {
 			continue // a segment of an ARN, path or URL, not a name
+		}
+		if s >= 5 && string(w[s-5:s]) == ".svg?" {
+			continue // a status badge's read-only graph token
 		}
 		if !hasSecretWord(name) {
 			continue
