@@ -171,6 +171,19 @@ func (h *History) Finish(ctx context.Context, res *scanner.Result) error {
 	if bp == nil {
 		return nil
 	}
+	if h.repo.Bare {
+		// The directory scan of a bare repository meets the object store's
+		// files, binary to it; their content was scanned here, as blobs.
+		objects := displayRoot(h.root()) + "/objects/"
+		kept := res.Skipped[:0]
+		for _, s := range res.Skipped {
+			if s.Reason == "binary file" && strings.HasPrefix(s.Path, objects) {
+				continue
+			}
+			kept = append(kept, s)
+		}
+		res.Skipped = kept
+	}
 	mine := func(o scanner.Origin) bool {
 		if o.Kind != "git" || o.Via != "history" {
 			return false
