@@ -108,6 +108,12 @@ func unescape(s string) string {
 }
 
 func hostOnly(h string) string {
+	// Go MySQL driver DSNs write tcp(host:port) or unix(/path).
+	if rest, ok := strings.CutPrefix(h, "tcp("); ok {
+		h = strings.TrimSuffix(rest, ")")
+	} else if strings.HasPrefix(h, "unix(") {
+		return "localhost"
+	}
 	if strings.HasPrefix(h, "[") {
 		if j := strings.IndexByte(h, ']'); j > 0 {
 			return h[1:j]
@@ -177,6 +183,17 @@ func productionHost(host string) bool {
 	return false
 }
 
+// testDatabase reports database names such as app_test, shop-dev, local.
+func testDatabase(db string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(db), func(r rune) bool { return r == '.' || r == '-' || r == '_' }) {
+		switch w {
+		case "test", "tests", "testing", "dev", "development", "local", "example", "sandbox":
+			return true
+		}
+	}
+	return false
+}
+
 // superuser says why a URI's user is an administrator, or "".
 func superuser(u ConnURI) string {
 	user := strings.ToLower(u.User)
@@ -228,6 +245,12 @@ func DBURIScope(u ConnURI, base Scope) Scope {
 	case productionHost(host):
 		s.Env = EnvProduction
 		s.Evidence = append(s.Evidence, "host "+clip(host)+": production")
+	case !web && testDatabase(u.Database):
+		s.Env = EnvTest
+		s.Evidence = append(s.Evidence, "database "+clip(u.Database)+": test or development")
+	case !web && productionHost(u.Database):
+		s.Env = EnvProduction
+		s.Evidence = append(s.Evidence, "database "+clip(u.Database)+": production")
 	}
 	if p := ManagedPlatform(host); p != "" {
 		s.Evidence = append(s.Evidence, "managed platform "+p+": the platform's own tokens can also delete this database and its backups")

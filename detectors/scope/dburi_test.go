@@ -63,6 +63,8 @@ func TestDBURIScope(t *testing.T) {
 		{"mongodb://ops:" + pw + "@mongo1.corp:27017/?authSource=admin", scope.AccessAdmin, scope.EnvUnknown, true, "admin database", scope.SevHigh},
 		{"redis://:" + pw + "@cache.corp:6379", scope.AccessAdmin, scope.EnvUnknown, true, "Redis default user", scope.SevHigh},
 		{"sqlserver://sa:" + pw + "@sql.corp:1433", scope.AccessAdmin, scope.EnvUnknown, true, "SQL Server system administrator", scope.SevHigh},
+		{"mysql://app:" + pw + "@tcp(localhost:3306)/app", scope.AccessUnknown, scope.EnvTest, false, "local or example host", scope.SevLow},
+		{"postgres://app:" + pw + "@db:5432/shop_dev", scope.AccessUnknown, scope.EnvTest, false, "database shop_dev: test", scope.SevLow},
 		{"amqps://worker:" + pw + "@rabbit.prd.corp/vhost", scope.AccessUnknown, scope.EnvProduction, false, "password for worker@rabbit.prd.corp", scope.SevMedium},
 	}
 	for _, tt := range tests {
