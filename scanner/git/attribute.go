@@ -54,12 +54,20 @@ type commitInfo struct{ hash, author, date string }
 // commit adds or modifies (not deletions), oldest commit first; fn returns
 // false to stop.
 func logRaw(ctx context.Context, g *gitRunner, revs []string, stdin io.Reader, fn func(c commitInfo, blob, path string) bool) error {
-	cctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	// merges (a stash is one) are compared with their first parent, so a
 	// blob first seen in a merge is attributed to it
+	err := logRawWith(ctx, g, "--diff-merges=first-parent", revs, stdin, fn)
+	if err != nil && strings.Contains(err.Error(), "diff-merges") {
+		err = logRawWith(ctx, g, "-m", revs, stdin, fn) // git before 2.31
+	}
+	return err
+}
+
+func logRawWith(ctx context.Context, g *gitRunner, merges string, revs []string, stdin io.Reader, fn func(c commitInfo, blob, path string) bool) error {
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	args := append([]string{"log", "--reverse", "--raw", "--no-renames", "--no-abbrev", "-z",
-		"--diff-merges=first-parent", "--format=%x01%H%x00%an <%ae>%x00%aI"}, revs...)
+		merges, "--format=%x01%H%x00%an <%ae>%x00%aI"}, revs...)
 	cmd := g.command(cctx, args...)
 	cmd.Stdin = stdin
 	var stderr bytes.Buffer

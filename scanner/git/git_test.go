@@ -597,3 +597,61 @@ func TestStagedFromSubdirectory(t *testing.T) {
 		t.Errorf("staged from a subdirectory: %+v", fs)
 	}
 }
+
+func TestHistoryNonUTF8PathAndManyRefs(t *testing.T) {
+	tok := testtoken.New(15).GitHub("ghp_")
+	r := newRepo(t)
+	r.write("conf\xff.env", "T="+tok+"\n")
+	c := r.commit("odd name")
+	// thousands of refs pointing at the same history
+	var b strings.Builder
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&b, "create refs/tags/t%04d %s\n", i, c)
+	}
+	cmd := exec.Command("git", "update-ref", "--stdin")
+	cmd.Dir = r.dir
+	cmd.Env = gitEnv(t, 0)
+	cmd.Stdin = strings.NewReader(b.String())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("update-ref: %v\n%s", err, out)
+	}
+	for _, be := range backends {
+		res := scan(t, history(t, r.dir, be, false))
+		fs := withSecret(res, ghp, tok)
+		if len(fs) != 1 {
+			t.Fatalf("%s: want 1 finding, got %d", be, len(fs))
+		}
+		if want := filepath.ToSlash(r.dir) + `/conf\xff.env`; fs[0].Origin.Path != want {
+			t.Errorf("%s: path %q, want the invalid byte escaped: %q", be, fs[0].Origin.Path, want)
+		}
+	}
+}
+
+func TestHistorySizeLimit(t *testing.T) {
+	g := testtoken.New(16)
+	early, late := g.GitHub("ghp_"), g.GitHub("ghp_")
+	r := newRepo(t)
+	r.write("big.txt", "T="+early+"\n"+strings.Repeat("filler line\n", 2000)+"T="+late+"\n")
+	r.commit("big")
+	rp, err := gitsrc.Detect(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := rules.BuiltinSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, be := range backends {
+		src := gitsrc.NewHistory(rp, gitsrc.Options{Root: r.dir, Backend: be, MaxBlobSize: 4096})
+		res, err := scanner.NewEngine(set, scanner.Options{MaxFileSize: 4096}).Run(context.Background(), src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(withSecret(res, ghp, early)) != 1 || len(withSecret(res, ghp, late)) != 0 {
+			t.Errorf("%s: want only the token within the limit: %+v", be, res.Findings)
+		}
+		if !hasSkip(res, "max-file-size") {
+			t.Errorf("%s: truncated blob not reported: %+v", be, res.Skipped)
+		}
+	}
+}
