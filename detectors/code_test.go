@@ -131,7 +131,7 @@ func TestPrivateKeys(t *testing.T) {
 		"openssh-ecdsa": "private-key-openssh", "putty": "private-key-putty", "putty-encrypted": "private-key-putty",
 		"pgp": "private-key-pgp", "pgp-encrypted": "private-key-pgp",
 	}
-	for _, kind := range append(testtoken.PrivateKeyKinds(), "rsa-4096", "openssh-rsa-4096") {
+	for _, kind := range append(testtoken.PrivateKeyKinds(), "rsa-4096") {
 		t.Run(kind, func(t *testing.T) {
 			key, err := g.PrivateKey(kind)
 			if err != nil {
