@@ -1,6 +1,7 @@
 package detectors_test
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
 
@@ -67,7 +68,9 @@ func FuzzGCPCredentialsFind(f *testing.F) {
 	fuzzFind(f, detectors.GCPCredentials{},
 		`{"type": "service_account", "project_id": "p", "private_key": "`+strings.ReplaceAll(key, "\n", `\n`)+`", "client_email": "a@p.iam.gserviceaccount.com"}`,
 		`{"type":"authorized_user","refresh_token":"1//0abcdefghijklmnopqrstuvwxyz0123456789"}`,
-		`"type": "service_account" "private_key": "\"`)
+		`"type": "service_account" "private_key": "\"`,
+		base64.StdEncoding.EncodeToString([]byte(`{"type": "service_account", "private_key": "`+strings.ReplaceAll(key, "\n", `\n`)+`"}`)),
+		"ImF1dGhvcml6ZWRfdXNlciI=")
 }
 
 func FuzzGenericAssignmentsFind(f *testing.F) {

@@ -1,6 +1,7 @@
 package detectors_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -279,6 +280,18 @@ func TestGCPCredentials(t *testing.T) {
 		"client_secret": "d-" + g.Rand(22, "alnum"), "refresh_token": rt, "account": "dev@corp.example"}, "", "  ")
 	check(t, string(adc), want{rule: "gcp-authorized-user", secret: rt, access: scope.AccessWrite, sev: scope.SevHigh,
 		attrs: map[string]string{"account": "dev@corp.example"}}, detectors.GCPCredentials{})
+
+	// The same file base64-encoded, as CI variables often hold it, at
+	// each alignment of "type" in the encoding.
+	for pad := 0; pad < 3; pad++ {
+		enc := base64.StdEncoding.EncodeToString(append([]byte(strings.Repeat(" ", pad)), b...))
+		check(t, "GOOGLE_CREDENTIALS_B64="+enc+"\n", want{rule: "gcp-service-account-key", secret: enc,
+			attrs:  map[string]string{"project": "shop-prod-123", "encoding": "base64"},
+			access: scope.AccessAdmin, sev: scope.SevCritical, ev: "base64-encoded"})
+	}
+	adcEnc := base64.URLEncoding.EncodeToString(adc)
+	check(t, "creds: "+adcEnc, want{rule: "gcp-authorized-user", secret: adcEnc, sev: scope.SevHigh}, detectors.GCPCredentials{})
+	check(t, "x="+base64.StdEncoding.EncodeToString([]byte(`{"type": "service_account"}`)), want{}, detectors.GCPCredentials{})
 
 	check(t, `{"type": "service_account", "project_id": "x", "private_key": "", "client_email": "a@b"}`, want{}, detectors.GCPCredentials{})
 	check(t, `if cred.Type == "service_account" {`, want{}, detectors.GCPCredentials{})

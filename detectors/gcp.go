@@ -2,6 +2,7 @@ package detectors
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"strings"
 
@@ -42,13 +43,91 @@ func (g GCPCredentials) Info() Info {
 
 func (g GCPCredentials) Rules() []Info { return []Info{g.sa(), g.user()} }
 
+// gcpBase64 holds `"service_account"` and `"authorized_user"` as they look
+// inside base64 at each of the three alignments (credential files are often
+// stored base64-encoded in CI variables).
+func gcpBase64() []string {
+	return []string{
+		"InNlcnZpY2VfYWNjb3Vu", "JzZXJ2aWNlX2FjY291bnQi", "ic2VydmljZV9hY2NvdW50",
+		"ImF1dGhvcml6ZWRfdXNl", "JhdXRob3JpemVkX3VzZXIi", "iYXV0aG9yaXplZF91c2Vy",
+	}
+}
+
 func (GCPCredentials) Literals() []string {
-	return []string{`"service_account"`, `"authorized_user"`}
+	return append([]string{`"service_account"`, `"authorized_user"`}, gcpBase64()...)
 }
 
 func (GCPCredentials) MaxLen() int { return gcpMaxLen }
 
 func (g GCPCredentials) Find(w []byte, emit func(Candidate)) {
+	g.findJSON(w, emit)
+	g.findBase64(w, emit)
+}
+
+func isB64Any(c byte) bool { return isB64URL(c) || c == '+' || c == '/' }
+
+// findBase64 decodes base64 blobs that hold a credential file and reports
+// the whole blob.
+func (g GCPCredentials) findBase64(w []byte, emit func(Candidate)) {
+	var spans [][2]int // blobs already reported
+	for _, frag := range gcpBase64() {
+	hits:
+		for i := 0; i < len(w); {
+			j := bytes.Index(w[i:], []byte(frag))
+			if j < 0 {
+				break
+			}
+			hit := i + j
+			i = hit + len(frag)
+			for _, sp := range spans {
+				if hit >= sp[0] && hit < sp[1] {
+					continue hits
+				}
+			}
+			lo, hi := hit, i
+			for lo > 0 && hit-lo < gcpMaxLen && isB64Any(w[lo-1]) {
+				lo--
+			}
+			for hi < len(w) && hi-hit < gcpMaxLen && isB64Any(w[hi]) {
+				hi++
+			}
+			end := hi
+			for end < len(w) && end-hi < 2 && w[end] == '=' {
+				end++
+			}
+			if end-lo > gcpMaxLen {
+				continue
+			}
+			blob := w[lo:hi]
+			dec, err := base64.RawStdEncoding.DecodeString(string(blob))
+			if err != nil {
+				dec, err = base64.RawURLEncoding.DecodeString(string(blob))
+			}
+			if err != nil {
+				continue
+			}
+			var found *Candidate
+			g.findJSON(dec, func(c Candidate) {
+				if found == nil {
+					found = &c
+				}
+			})
+			if found == nil {
+				continue
+			}
+			c := *found
+			c.Secret = string(w[lo:end])
+			c.Start, c.End = lo, end
+			c.Scope.Evidence = append(c.Scope.Evidence, "credential file stored base64-encoded")
+			c.Attrs["encoding"] = "base64"
+			emit(c)
+			spans = append(spans, [2]int{lo, end})
+			i = end
+		}
+	}
+}
+
+func (g GCPCredentials) findJSON(w []byte, emit func(Candidate)) {
 	for _, typ := range []string{"service_account", "authorized_user"} {
 		lit := []byte(`"` + typ + `"`)
 		prev := 0 // end of the previous type hit: the region of one object
