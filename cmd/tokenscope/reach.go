@@ -142,6 +142,9 @@ func planReach(opts *ReachOptions, environ []string, getenv func(string) string)
 	if err := dir.CheckRoots([]string{opts.Workspace}); err != nil {
 		return nil, err
 	}
+	if info, err := os.Stat(opts.Home); err != nil || !info.IsDir() {
+		return nil, fmt.Errorf("--home %s: not a directory", opts.Home)
+	}
 	p := &reachPlan{}
 	ws := home.NewParsing(dir.New([]string{opts.Workspace}, dir.Options{Via: "workspace"}))
 	p.sources = append(p.sources, ws)

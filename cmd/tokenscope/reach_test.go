@@ -229,10 +229,14 @@ func TestReachFailOnAndFormats(t *testing.T) {
 	if !strings.HasPrefix(out.String(), "An agent started here can read no credentials") {
 		t.Errorf("empty verdict: %q", out.String())
 	}
-	// a missing workspace is a usage error
+	// a missing workspace or home is a usage error
 	s, _, _ = reachStreams(map[string]string{"HOME": empty}, nil)
 	if code := run([]string{"reach", filepath.Join(empty, "nope"), "--no-env"}, s); code != exitUsage {
 		t.Errorf("missing workspace: exit %d", code)
+	}
+	s, _, errb := reachStreams(map[string]string{"HOME": empty}, nil)
+	if code := run([]string{"reach", empty, "--home", filepath.Join(empty, "nope"), "--no-env"}, s); code != exitUsage || !strings.Contains(errb.String(), "--home") {
+		t.Errorf("missing home: exit %d: %s", code, errb.String())
 	}
 }
 
