@@ -123,6 +123,13 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 	f.BoolVar(&noProgress, "no-progress", false, "never show the progress line on standard error")
 	addHistoryFlags(f, &opts.History)
 	f.BoolVar(&noHistory, "no-history", false, "leave out the workspace's git history (same as --history=none)")
+	// scan's partial-history modes make no sense for reach: rejected, and
+	// kept out of the help
+	for _, name := range []string{"staged", "git-range"} {
+		if f.Lookup(name) != nil {
+			_ = f.MarkHidden(name)
+		}
+	}
 	return cmd
 }
 

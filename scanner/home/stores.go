@@ -653,6 +653,7 @@ func parseKubeconfig(p *pctx) {
 				}
 				a["exec_command"] = l.value
 				es := base.Clone()
+				es.Lifetime = scope.LifetimeEphemeral
 				es.Evidence = append(es.Evidence, "exec plugin "+l.value+": kubectl runs it to obtain a token (tokenscope never runs it)")
 				p.add(cred{rule: "kubeconfig-exec-plugin", provider: "Kubernetes", kind: "exec credential plugin (named, not run)",
 					secret: "exec:" + l.value, key: "command", where: where, line: l.line, scope: es, attrs: a})
