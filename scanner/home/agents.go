@@ -263,6 +263,11 @@ func parseHistory(p *pctx) {
 		}
 		// fish: "- cmd: command"
 		line = strings.TrimPrefix(line, "- cmd: ")
+		if !strings.Contains(line, "=") && !strings.Contains(line, "set") {
+			if !strings.Contains(line, "uthorization") && !strings.Contains(line, "UTHORIZATION") {
+				continue
+			}
+		}
 		for _, m := range assignRe.FindAllStringSubmatch(line, -1) {
 			name, val := m[1], unquote(m[2])
 			nm, ok := env.Classify(name, val)
@@ -272,6 +277,9 @@ func parseHistory(p *pctx) {
 			p.add(cred{rule: "shell-history-secret", provider: nm.Provider, kind: "secret typed in a shell command (" + name + ")",
 				secret: val, key: name, where: "command line " + strconv.Itoa(n+1), line: n + 1, scope: nm.Scope,
 				attrs: map[string]string{"variable": name}})
+		}
+		if !strings.Contains(line, "uthorization") && !strings.Contains(line, "UTHORIZATION") {
+			continue
 		}
 		for _, m := range bearerRe.FindAllStringSubmatch(line, -1) {
 			p.add(cred{rule: "shell-history-secret", provider: "unknown", kind: "bearer token typed in a shell command",
