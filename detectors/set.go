@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-
-	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
 )
 
 // MaxWindow is the largest MaxLen a detector may declare. It bounds the
@@ -19,7 +17,7 @@ type Set struct {
 	dets    []Detector
 	maxLen  []int
 	owners  [][]int // literal index -> detectors that declared it
-	ac      ahocorasick.AhoCorasick
+	pf      *prefilter
 	overlap int
 	infos   map[string]Info
 }
@@ -67,12 +65,7 @@ func NewSet(dets []Detector) (*Set, error) {
 			}
 		}
 	}
-	b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{
-		AsciiCaseInsensitive: true,
-		MatchKind:            ahocorasick.StandardMatch,
-		DFA:                  true,
-	})
-	s.ac = b.Build(lits)
+	s.pf = newPrefilter(lits)
 	return s, nil
 }
 
@@ -109,46 +102,66 @@ type Matcher struct {
 	set  *Set
 	wins [][]span
 	used []int
+	n    int
+	hits int64
+	hit  func(lit int32, start, end int)
+	pfs  pfScratch
 }
 
 // NewMatcher returns a Matcher for one goroutine.
 func (s *Set) NewMatcher() *Matcher {
-	return &Matcher{set: s, wins: make([][]span, len(s.dets))}
+	m := &Matcher{set: s, wins: make([][]span, len(s.dets))}
+	m.hit = m.addWindow
+	return m
+}
+
+// Hits is how many literal occurrences the prefilter has found so far, a
+// measure of how selective the literals are.
+func (m *Matcher) Hits() int64 { return m.hits }
+
+// addWindow records the window around one literal occurrence for each
+// detector that declared the literal, merging it with the detector's
+// previous window when they touch.
+func (m *Matcher) addWindow(lit int32, start, end int) {
+	s := m.set
+	m.hits++
+	for _, di := range s.owners[lit] {
+		ml := s.maxLen[di]
+		lo, hi := start-ml, end+ml
+		if lo < 0 {
+			lo = 0
+		}
+		if hi > m.n {
+			hi = m.n
+		}
+		w := m.wins[di]
+		if len(w) == 0 {
+			m.used = append(m.used, di)
+		}
+		if k := len(w) - 1; k >= 0 && lo <= w[k].hi {
+			if hi > w[k].hi {
+				w[k].hi = hi
+			}
+			if lo < w[k].lo {
+				w[k].lo = lo
+			}
+			continue
+		}
+		m.wins[di] = append(w, span{lo, hi})
+	}
 }
 
 // Scan runs the set over chunk and reports every candidate with Start and
-// End as offsets into chunk. Candidates come grouped by detector; callers
-// that need them in order sort them.
+// End as offsets into chunk. Candidates come grouped by detector, in the
+// order the detectors were given; callers that need them in order sort
+// them.
 func (m *Matcher) Scan(chunk []byte, emit func(Candidate)) {
 	s := m.set
 	m.used = m.used[:0]
-	it := s.ac.IterOverlappingByte(chunk)
-	n := len(chunk)
-	for hit := it.Next(); hit != nil; hit = it.Next() {
-		for _, di := range s.owners[hit.Pattern()] {
-			ml := s.maxLen[di]
-			lo, hi := hit.Start()-ml, hit.End()+ml
-			if lo < 0 {
-				lo = 0
-			}
-			if hi > n {
-				hi = n
-			}
-			w := m.wins[di]
-			if len(w) == 0 {
-				m.used = append(m.used, di)
-			}
-			if k := len(w) - 1; k >= 0 && lo <= w[k].hi {
-				if hi > w[k].hi {
-					w[k].hi = hi
-				}
-				if lo < w[k].lo {
-					w[k].lo = lo
-				}
-				continue
-			}
-			m.wins[di] = append(w, span{lo, hi})
-		}
+	m.n = len(chunk)
+	s.pf.scan(chunk, &m.pfs, m.hit)
+	if len(m.used) == 0 {
+		return
 	}
 	sort.Ints(m.used)
 	for _, di := range m.used {

@@ -3,10 +3,13 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/tokenscope/tokenscope/detectors"
 	"github.com/tokenscope/tokenscope/rules"
 )
 
@@ -15,7 +18,7 @@ func newCmdRules(s *Streams) *cobra.Command {
 		Use:   "rules",
 		Short: "Inspect the built-in detection rules",
 	}
-	var asJSON bool
+	var asJSON, literals bool
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List every built-in rule: id, provider, credential kind, severity of its base scope",
@@ -24,6 +27,14 @@ func newCmdRules(s *Streams) *cobra.Command {
 			set, err := rules.BuiltinSet()
 			if err != nil {
 				return err
+			}
+			if literals {
+				for _, l := range setLiterals(set) {
+					if _, err := fmt.Fprintln(s.Out, l); err != nil {
+						return err
+					}
+				}
+				return nil
 			}
 			infos := set.Infos()
 			if asJSON {
@@ -44,6 +55,25 @@ func newCmdRules(s *Streams) *cobra.Command {
 		},
 	}
 	list.Flags().BoolVar(&asJSON, "json", false, "print the rules as JSON")
+	list.Flags().BoolVar(&literals, "literals", false, "print the prefilter's literals (matched case-insensitively), one a line")
 	cmd.AddCommand(list)
 	return cmd
+}
+
+// setLiterals lists every literal of the set's detectors, lowercased (the
+// prefilter ignores ASCII case), sorted and unique.
+func setLiterals(set *detectors.Set) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, d := range set.Detectors() {
+		for _, l := range d.Literals() {
+			l = strings.ToLower(l)
+			if !seen[l] {
+				seen[l] = true
+				out = append(out, l)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }

@@ -1,0 +1,259 @@
+package detectors
+
+// prefilter finds every occurrence of a set of literals, ASCII
+// case-insensitively and overlapping, in one pass: an Aho-Corasick
+// automaton compiled to a full DFA over byte classes. The hot loop is one
+// table load and one compare per byte, allocates nothing, and reports hits
+// through a callback.
+//
+// States are numbered so that every state where a literal ends comes after
+// all the others: "is this a match state" is a single comparison.
+type prefilter struct {
+	classes  [256]byte
+	nclass   uint32
+	trans    []uint32  // premultiplied: state*nclass + class -> next state*nclass
+	firstOut uint32    // premultiplied id of the first state with outputs
+	outs     [][]int32 // (state - first output state) -> literals ending there
+	lens     []int32   // literal -> length
+}
+
+// Compile-time check that scan's unrolled loop matches pfStreams.
+var _ = [1]struct{}{}[pfStreams-4]
+
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// newPrefilter builds the automaton for lits, which must be non-empty
+// strings (the Set lowercases them; matching folds ASCII case).
+func newPrefilter(lits []string) *prefilter {
+	// trie over lowercased bytes
+	type node struct {
+		next map[byte]int32
+		fail int32
+		out  []int32
+	}
+	nodes := []node{{next: map[byte]int32{}}}
+	used := [256]bool{}
+	for li, l := range lits {
+		s := int32(0)
+		for i := 0; i < len(l); i++ {
+			c := lowerASCII(l[i])
+			used[c] = true
+			n, ok := nodes[s].next[c]
+			if !ok {
+				n = int32(len(nodes))
+				nodes = append(nodes, node{next: map[byte]int32{}})
+				nodes[s].next[c] = n
+			}
+			s = n
+		}
+		nodes[s].out = append(nodes[s].out, int32(li))
+	}
+
+	// byte classes: every byte no literal uses is one class; each used
+	// byte is its own class, shared by its upper-case form
+	p := &prefilter{lens: make([]int32, len(lits))}
+	for i, l := range lits {
+		p.lens[i] = int32(len(l))
+	}
+	nclass := 1
+	for c := 0; c < 256; c++ {
+		if used[c] {
+			p.classes[c] = byte(nclass)
+			nclass++
+		}
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		p.classes[c] = p.classes[c+'a'-'A']
+	}
+	if nclass > 256 {
+		panic("prefilter: more than 255 byte classes")
+	}
+	p.nclass = uint32(nclass)
+	// a representative byte per class
+	rep := make([]byte, nclass)
+	for c := 255; c >= 0; c-- {
+		rep[p.classes[c]] = lowerASCII(byte(c))
+	}
+
+	// breadth-first: failure links, outputs inherited along them, and the
+	// full transition function
+	n := len(nodes)
+	delta := make([][]int32, n)
+	order := make([]int32, 0, n)
+	delta[0] = make([]int32, nclass)
+	for k := 0; k < nclass; k++ {
+		if t, ok := nodes[0].next[rep[k]]; ok && k != 0 {
+			delta[0][k] = t
+			nodes[t].fail = 0
+			order = append(order, t)
+		}
+	}
+	for qi := 0; qi < len(order); qi++ {
+		s := order[qi]
+		f := nodes[s].fail
+		if len(nodes[f].out) > 0 {
+			nodes[s].out = append(nodes[s].out, nodes[f].out...)
+		}
+		delta[s] = make([]int32, nclass)
+		for k := 0; k < nclass; k++ {
+			if t, ok := nodes[s].next[rep[k]]; ok && k != 0 {
+				delta[s][k] = t
+				nodes[t].fail = delta[f][k]
+				order = append(order, t)
+			} else {
+				delta[s][k] = delta[f][k]
+			}
+		}
+	}
+
+	// renumber: states without outputs first
+	newID := make([]int32, n)
+	next := int32(0)
+	for s := 0; s < n; s++ {
+		if len(nodes[s].out) == 0 {
+			newID[s] = next
+			next++
+		}
+	}
+	first := next
+	p.outs = make([][]int32, n-int(first))
+	for s := 0; s < n; s++ {
+		if len(nodes[s].out) > 0 {
+			newID[s] = next
+			p.outs[next-first] = nodes[s].out
+			next++
+		}
+	}
+	p.firstOut = uint32(first) * p.nclass
+	p.trans = make([]uint32, n*nclass)
+	for s := 0; s < n; s++ {
+		row := p.trans[int(newID[s])*nclass:]
+		for k := 0; k < nclass; k++ {
+			row[k] = uint32(newID[delta[s][k]]) * p.nclass
+		}
+	}
+	return p
+}
+
+// maxLit is the longest literal's length.
+func (p *prefilter) maxLit() int {
+	n := 0
+	for _, l := range p.lens {
+		n = max(n, int(l))
+	}
+	return n
+}
+
+// pfStreams is how many parts of a chunk are scanned at once. The DFA loop
+// is bound by the latency of one table load per byte; walking four
+// independent parts in one loop overlaps those loads.
+const pfStreams = 4
+
+// pfMinSplit is the smallest input worth splitting into streams.
+const pfMinSplit = 4 << 10
+
+// pfScratch is one goroutine's scratch space for scan.
+type pfScratch struct {
+	marks [pfStreams][]pfMark
+}
+
+// pfMark is a position where a stream was in a state with outputs.
+type pfMark struct {
+	pos   int32 // the occurrence ends at pos+1
+	state uint32
+}
+
+// scan calls hit for every occurrence of a literal in data, in order of
+// the occurrence's end, with the literal's index and its [start,end).
+func (p *prefilter) scan(data []byte, sc *pfScratch, hit func(lit int32, start, end int)) {
+	n := len(data)
+	if n < pfMinSplit || n > 1<<30 {
+		p.scanOne(data, hit)
+		return
+	}
+	// Stream k owns the occurrences ending in (b[k], b[k+1]]; it starts
+	// maxLit-1 bytes before b[k] so that its state is right from b[k] on
+	// (an Aho-Corasick state depends only on the last maxLit-1 bytes).
+	var b [pfStreams + 1]int
+	var from [pfStreams]int
+	for k := 0; k <= pfStreams; k++ {
+		b[k] = n * k / pfStreams
+	}
+	warm := p.maxLit() - 1
+	common := n
+	for k := 0; k < pfStreams; k++ {
+		from[k] = max(0, b[k]-warm)
+		common = min(common, b[k+1]-from[k])
+	}
+	for k := range sc.marks {
+		sc.marks[k] = sc.marks[k][:0]
+	}
+	trans := p.trans
+	classes := &p.classes
+	firstOut := p.firstOut
+	d0 := data[from[0] : from[0]+common]
+	d1 := data[from[1] : from[1]+common]
+	d2 := data[from[2] : from[2]+common]
+	d3 := data[from[3] : from[3]+common]
+	d1, d2, d3 = d1[:len(d0)], d2[:len(d0)], d3[:len(d0)]
+	var s0, s1, s2, s3 uint32
+	for i := range d0 {
+		s0 = trans[s0+uint32(classes[d0[i]])]
+		s1 = trans[s1+uint32(classes[d1[i]])]
+		s2 = trans[s2+uint32(classes[d2[i]])]
+		s3 = trans[s3+uint32(classes[d3[i]])]
+		if s0 >= firstOut {
+			sc.marks[0] = append(sc.marks[0], pfMark{int32(from[0] + i), s0})
+		}
+		if s1 >= firstOut {
+			sc.marks[1] = append(sc.marks[1], pfMark{int32(from[1] + i), s1})
+		}
+		if s2 >= firstOut {
+			sc.marks[2] = append(sc.marks[2], pfMark{int32(from[2] + i), s2})
+		}
+		if s3 >= firstOut {
+			sc.marks[3] = append(sc.marks[3], pfMark{int32(from[3] + i), s3})
+		}
+	}
+	state := [pfStreams]uint32{s0, s1, s2, s3}
+	for k := 0; k < pfStreams; k++ {
+		// finish the stream alone, then report its occurrences in order
+		s := state[k]
+		for i := from[k] + common; i < b[k+1]; i++ {
+			s = trans[s+uint32(classes[data[i]])]
+			if s >= firstOut {
+				sc.marks[k] = append(sc.marks[k], pfMark{int32(i), s})
+			}
+		}
+		for _, mk := range sc.marks[k] {
+			end := int(mk.pos) + 1
+			if end <= b[k] {
+				continue // warm-up: the previous stream reported it
+			}
+			for _, li := range p.outs[(mk.state-firstOut)/p.nclass] {
+				hit(li, end-int(p.lens[li]), end)
+			}
+		}
+	}
+}
+
+// scanOne is scan in a single stream, for short inputs.
+func (p *prefilter) scanOne(data []byte, hit func(lit int32, start, end int)) {
+	trans := p.trans
+	classes := &p.classes
+	firstOut := p.firstOut
+	s := uint32(0)
+	for i := 0; i < len(data); i++ {
+		s = trans[s+uint32(classes[data[i]])]
+		if s >= firstOut {
+			for _, li := range p.outs[(s-firstOut)/p.nclass] {
+				hit(li, i+1-int(p.lens[li]), i+1)
+			}
+		}
+	}
+}
