@@ -270,15 +270,16 @@ func pemBody(body string, pgp bool) (der []byte, encrypted bool, dek string, ok 
 		next := ""
 		if i := lineBreak(body); i >= 0 {
 			line = body[:i]
-			next = body[i:]
-			next = strings.TrimPrefix(next, "\r")
-			if strings.HasPrefix(next, `\r`) {
-				next = next[2:]
-			}
-			if strings.HasPrefix(next, `\n`) {
-				next = next[2:]
-			} else {
-				next = next[1:]
+			rest := body[i:]
+			switch {
+			case strings.HasPrefix(rest, "\r\n"):
+				next = rest[2:]
+			case rest[0] == '\n' || rest[0] == '\r':
+				next = rest[1:]
+			case strings.HasPrefix(rest, `\r\n`):
+				next = rest[4:]
+			default: // `\n` or `\r`: lineBreak saw both bytes
+				next = rest[2:]
 			}
 		}
 		body = next

@@ -93,6 +93,8 @@ func TestParsePrivateKeyRejects(t *testing.T) {
 		"mismatch":     "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END EC PRIVATE KEY-----",
 		"certificate":  "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
 		"openssh junk": "-----BEGIN OPENSSH PRIVATE KEY-----\n" + strings.Repeat("QUFBQUFB", 10) + "\n-----END OPENSSH PRIVATE KEY-----",
+		"lone CRs":     "-----BEGIN EC PRIVATE KEY-----\rQUFB\r-----END EC PRIVATE KEY-----",
+		"escaped CR":   "-----BEGIN EC PRIVATE KEY-----\\rQUFB\\r-----END EC PRIVATE KEY-----",
 		"putty no mac": "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nPrivate-Lines: 1\nAAAA\n",
 	} {
 		if k, ok := scope.ParsePrivateKey(text); ok {
