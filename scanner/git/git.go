@@ -196,8 +196,8 @@ func (g *gitRunner) command(ctx context.Context, args ...string) *exec.Cmd {
 	// Pack windows and the delta cache are bounded so that git's memory
 	// stays small even on large packs (defaults map up to 1 GiB).
 	full := append([]string{"--git-dir=" + g.gitDir, "-c", "core.quotePath=false",
-		"-c", "core.packedGitWindowSize=16m", "-c", "core.packedGitLimit=64m",
-		"-c", "core.deltaBaseCacheLimit=64m"}, args...)
+		"-c", "core.packedGitWindowSize=16m", "-c", "core.packedGitLimit=32m",
+		"-c", "core.deltaBaseCacheLimit=32m"}, args...)
 	cmd := exec.CommandContext(ctx, g.bin, full...)
 	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "LC_ALL=C", "GIT_CONFIG_NOSYSTEM=1")
 	return cmd

@@ -655,3 +655,37 @@ func TestHistorySizeLimit(t *testing.T) {
 		}
 	}
 }
+
+func TestHistoryTruncatedPack(t *testing.T) {
+	r := newRepo(t)
+	for i := 0; i < 3; i++ {
+		r.write(fmt.Sprintf("f%d.txt", i), strings.Repeat(fmt.Sprintf("line %d\n", i), 3000))
+		r.commit(fmt.Sprint(i))
+	}
+	r.git("gc", "-q")
+	packs, _ := filepath.Glob(filepath.Join(r.dir, ".git", "objects", "pack", "*.pack"))
+	if len(packs) != 1 {
+		t.Fatalf("packs: %v", packs)
+	}
+	info, err := os.Stat(packs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(packs[0], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(packs[0], info.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+	for _, be := range backends {
+		// the working tree is still readable: the scan goes on and says
+		// what history it could not read
+		res := scan(t, dir.New([]string{r.dir}, dir.Options{}), history(t, r.dir, be, false))
+		if res.Stats.Items < 3 {
+			t.Errorf("%s: working tree not scanned: %+v", be, res.Stats)
+		}
+		if len(res.Skipped) == 0 {
+			t.Errorf("%s: truncated pack not reported", be)
+		}
+	}
+}

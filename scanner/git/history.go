@@ -154,7 +154,7 @@ func emitBlob(ctx context.Context, be backend, o scanner.Origin, r blobRef, cont
 
 func (h *History) blobDisplay(r blobRef) string {
 	if r.path == "" {
-		return display(h.root(), "(unreachable blob "+r.id+")")
+		return display(h.root(), "(blob "+r.id+")") // unreachable: no tree names it
 	}
 	return display(h.root(), r.path)
 }
@@ -184,8 +184,9 @@ func (h *History) Finish(ctx context.Context, res *scanner.Result) error {
 		}
 		res.Skipped = kept
 	}
+	root := h.root()
 	mine := func(o scanner.Origin) bool {
-		if o.Kind != "git" || o.Via != "history" {
+		if o.Kind != "git" || o.Via != "history" || !within(root, o.Path) {
 			return false
 		}
 		_, ok := bp[o.Blob]
@@ -224,7 +225,6 @@ func (h *History) Finish(ctx context.Context, res *scanner.Result) error {
 	}
 	var tree func(scanner.Origin) bool
 	if h.repo.Top != "" {
-		root := h.root()
 		tree = func(o scanner.Origin) bool { return o.Kind == "file" && within(root, o.Path) }
 	}
 	res.Findings = group(res.Findings, mine, tree)

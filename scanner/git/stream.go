@@ -63,7 +63,14 @@ func (b *gitBackend) list(ctx context.Context, all bool, note func(path, reason 
 		refs, err = b.revList(ctx, false, note) // git before 2.32: tag objects get listed too
 	}
 	if err != nil {
-		return nil, err
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		// A damaged repository (a truncated pack, a bad ref) can stop the
+		// walk before it starts; the object store may still hold readable
+		// blobs, so scan them all rather than nothing.
+		note("", fmt.Sprintf("listing history failed (%v): scanning every blob in the object store instead, without paths", err))
+		refs, all = nil, true
 	}
 	seen := make(map[string]bool, len(refs))
 	for _, r := range refs {
@@ -258,8 +265,12 @@ func (b *gitBackend) streamFrom(ctx context.Context, refs []blobRef, from int, m
 	if err := cmd.Start(); err != nil {
 		return from, fmt.Errorf("git cat-file: %w", err)
 	}
-	// feed ids while reading, so the pipe never fills both ways
+	// feed ids while reading, so the pipe never fills both ways; the
+	// writer ends when the ids run out or the process is gone
+	fed := make(chan struct{})
+	defer func() { <-fed }()
 	go func() {
+		defer close(fed)
 		w := bufio.NewWriterSize(in, 1<<16)
 		for _, r := range refs[from:] {
 			if _, err := w.WriteString(r.id + "\n"); err != nil {
