@@ -510,33 +510,67 @@ func dedup(fs []Finding) []Finding {
 	return out
 }
 
-// dropShadowedGeneric removes findings of generic detectors whose secret
-// was also found, at the same place, by a specific rule.
+// dropShadowedGeneric removes findings of generic detectors whose span
+// overlaps, at the same place, a finding of a specific rule: the specific
+// rule says more about the same secret. A generic finding of another value
+// on the same line stays.
 func dropShadowedGeneric(fs []Finding) []Finding {
 	type key struct {
 		path, commit, blob string
 		line               int
 	}
-	specific := map[key][]string{}
-	for _, f := range fs {
+	specific := map[key][]int{}
+	for i, f := range fs {
 		if !detectors.IsGeneric(f.RuleID) {
-			k := key{f.Origin.Path, f.Origin.Commit, f.Origin.Blob, f.Line}
-			specific[k] = append(specific[k], f.Redacted)
+			for l := f.Line; l <= max(f.Line, f.EndLine); l++ {
+				k := key{f.Origin.Path, f.Origin.Commit, f.Origin.Blob, l}
+				specific[k] = append(specific[k], i)
+			}
 		}
 	}
 	if len(specific) == 0 {
 		return fs
 	}
-	out := fs[:0]
-	for _, f := range fs {
-		if detectors.IsGeneric(f.RuleID) {
-			if len(specific[key{f.Origin.Path, f.Origin.Commit, f.Origin.Blob, f.Line}]) > 0 {
-				continue
+	drop := map[int]bool{}
+	for i, f := range fs {
+		if !detectors.IsGeneric(f.RuleID) {
+			continue
+		}
+		for _, j := range specific[key{f.Origin.Path, f.Origin.Commit, f.Origin.Blob, f.Line}] {
+			if overlaps(&f, &fs[j]) {
+				drop[i] = true
+				break
 			}
 		}
-		out = append(out, f)
+	}
+	if len(drop) == 0 {
+		return fs
+	}
+	out := fs[:0]
+	for i, f := range fs {
+		if !drop[i] {
+			out = append(out, f)
+		}
 	}
 	return out
+}
+
+// overlaps reports whether two findings' spans, from (Line, Column) to
+// (EndLine, EndColumn) exclusive, share a byte. A finding without an end
+// is taken as one byte long.
+func overlaps(a, b *Finding) bool {
+	type pos struct{ line, col int }
+	less := func(x, y pos) bool { return x.line < y.line || x.line == y.line && x.col < y.col }
+	span := func(f *Finding) (pos, pos) {
+		s, e := pos{f.Line, f.Column}, pos{f.EndLine, f.EndColumn}
+		if !less(s, e) {
+			e = pos{f.Line, f.Column + 1}
+		}
+		return s, e
+	}
+	as, ae := span(a)
+	bs, be := span(b)
+	return less(as, be) && less(bs, ae)
 }
 
 func reason(err error) string {

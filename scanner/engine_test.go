@@ -50,8 +50,13 @@ const testRules = `
 // testSet compiles the test rules, or only those named.
 func testSet(t testing.TB, only ...string) *detectors.Set {
 	t.Helper()
+	return setFrom(t, testRules, only...)
+}
+
+func setFrom(t testing.TB, rulesYAML string, only ...string) *detectors.Set {
+	t.Helper()
 	var specs []detectors.RuleSpec
-	if err := yaml.Unmarshal([]byte(testRules), &specs); err != nil {
+	if err := yaml.Unmarshal([]byte(rulesYAML), &specs); err != nil {
 		t.Fatal(err)
 	}
 	var dets []detectors.Detector
@@ -568,4 +573,30 @@ type oneItem struct{ it scanner.Item }
 func (o oneItem) Name() string { return "one" }
 func (o oneItem) Walk(ctx context.Context, emit func(scanner.Item) error, skip func(scanner.Skipped)) error {
 	return emit(o.it)
+}
+
+// TestGenericShadowed: a generic finding gives way to a specific rule's
+// finding of the same value, but not to one of another value on its line.
+func TestGenericShadowed(t *testing.T) {
+	set := setFrom(t, testRules+`
+- id: generic-test
+  provider: Generic
+  kind: secret assignment
+  literals: [secret]
+  pattern: 'secret ?= ?(?P<secret>[A-Za-z0-9_]{20,60})'
+  scope: {access: unknown, reach: unknown, lifetime: unknown, evidence: ["test"]}
+`)
+	g := testtoken.New(12)
+	tok, other := g.GitHub("ghp_"), g.Rand(30, "alnum")
+	content := "secret = " + tok + "\n" +
+		"secret = " + other + " also " + tok + "\n"
+	fs := scanner.NewEngine(set, scanner.Options{}).ScanBytes(scanner.Origin{Path: "x"}, []byte(content))
+	var got []string
+	for _, f := range fs {
+		got = append(got, fmt.Sprintf("%s@%d:%d", f.RuleID, f.Line, f.Column))
+	}
+	want := []string{"test-pat@1:10", "test-pat@2:46", "generic-test@2:10"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
 }
