@@ -68,19 +68,47 @@ func (s *Staged) Walk(ctx context.Context, emit func(scanner.Item) error, skip f
 	if s.repo.Bare {
 		return errors.New("--staged needs a working tree; this is a bare repository")
 	}
-	repo, err := s.repo.open()
-	if err != nil {
-		return err
-	}
-	var changes []stagedChange
+	// With a git binary, git diff-index lists the change (it honours
+	// GIT_INDEX_FILE, set during git commit -a) and one cat-file reads the
+	// blobs; go-git, which must read the whole index and HEAD's trees, is
+	// the fallback.
+	var (
+		changes []stagedChange
+		read    func(ids []plumbing.Hash) (map[plumbing.Hash][]byte, map[plumbing.Hash]error)
+		err     error
+	)
 	if g, ok := s.opts.runner(s.repo); ok {
-		changes, err = stagedChangesGit(ctx, g, repo)
+		if changes, err = stagedChangesGit(ctx, g); err != nil {
+			return err
+		}
+		be := &gitBackend{g: g}
+		read = func(ids []plumbing.Hash) (map[plumbing.Hash][]byte, map[plumbing.Hash]error) {
+			return readAll(ctx, be, ids, s.opts.MaxBlobSize)
+		}
 	} else {
-		changes, err = stagedChanges(repo)
+		repo, err := s.repo.open()
+		if err != nil {
+			return err
+		}
+		if changes, err = stagedChanges(repo); err != nil {
+			return err
+		}
+		be := &goGitBackend{repo: repo}
+		read = func(ids []plumbing.Hash) (map[plumbing.Hash][]byte, map[plumbing.Hash]error) {
+			return readAll(ctx, be, ids, s.opts.MaxBlobSize)
+		}
 	}
-	if err != nil {
-		return err
+	var ids []plumbing.Hash
+	for _, c := range changes {
+		if c.mode == filemode.Submodule || c.mode == filemode.Symlink {
+			continue
+		}
+		ids = append(ids, c.blob)
+		if c.hasOld && c.oldMode.IsFile() && c.oldMode != filemode.Symlink {
+			ids = append(ids, c.old)
+		}
 	}
+	blobs, errs := read(ids)
 	for _, c := range changes {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -94,11 +122,11 @@ func (s *Staged) Walk(ctx context.Context, emit func(scanner.Item) error, skip f
 		case c.mode == filemode.Symlink:
 			continue // the target's name, not content
 		}
-		content, err := s.added(repo, c)
-		if err != nil {
+		if err := errs[c.blob]; err != nil {
 			skip(scanner.Skipped{Path: p, Reason: "staged blob: " + err.Error()})
 			continue
 		}
+		content := s.added(c, blobs)
 		if content == nil {
 			continue
 		}
@@ -116,22 +144,59 @@ func (s *Staged) Walk(ctx context.Context, emit func(scanner.Item) error, skip f
 	return nil
 }
 
+// readAll reads a few blobs into memory (at most max+1 bytes of each).
+func readAll(ctx context.Context, be backend, ids []plumbing.Hash, max int64) (map[plumbing.Hash][]byte, map[plumbing.Hash]error) {
+	out := map[plumbing.Hash][]byte{}
+	errs := map[plumbing.Hash]error{}
+	refs := make([]blobRef, 0, len(ids))
+	for _, id := range ids {
+		refs = append(refs, blobRef{id: id.String(), size: -1})
+	}
+	err := be.stream(ctx, refs, max, func(r blobRef, content []byte, err error) error {
+		h := plumbing.NewHash(r.id)
+		if errors.Is(err, errBig) {
+			rc, oerr := be.open(ctx, r.id)
+			if oerr != nil {
+				errs[h] = oerr
+				return nil
+			}
+			var src io.Reader = rc
+			if max > 0 {
+				src = io.LimitReader(rc, max+1)
+			}
+			content, err = io.ReadAll(src)
+			rc.Close()
+		}
+		if err != nil {
+			errs[h] = err
+			return nil
+		}
+		out[h] = content
+		return nil
+	})
+	if err != nil {
+		for _, id := range ids {
+			if _, ok := out[id]; !ok && errs[id] == nil {
+				errs[id] = err
+			}
+		}
+	}
+	return out, errs
+}
+
 // added returns the staged blob with every line that is not added blanked
 // (newlines kept), or nil when nothing was added.
-func (s *Staged) added(repo *gogit.Repository, c stagedChange) ([]byte, error) {
+func (s *Staged) added(c stagedChange, blobs map[plumbing.Hash][]byte) []byte {
 	max := s.opts.MaxBlobSize
-	newB, err := readBlob(repo, c.blob, max)
-	if err != nil {
-		return nil, err
+	newB := blobs[c.blob]
+	if !c.hasOld || (max > 0 && int64(len(newB)) > max) {
+		return newB
 	}
-	if !c.hasOld || c.oldMode == filemode.Submodule || c.oldMode == filemode.Symlink || (max > 0 && int64(len(newB)) > max) {
-		return newB, nil
+	oldB, ok := blobs[c.old]
+	if !ok || looksBinary(newB) || looksBinary(oldB) {
+		return newB // cannot diff: scan the whole staged file
 	}
-	oldB, err := readBlob(repo, c.old, max)
-	if err != nil || looksBinary(newB) || looksBinary(oldB) {
-		return newB, nil // cannot diff: scan the whole staged file
-	}
-	return addedLines(string(oldB), string(newB)), nil
+	return addedLines(string(oldB), string(newB))
 }
 
 // addedLines keeps the lines of dst that a line diff from src marks as
@@ -153,14 +218,6 @@ func addedLines(src, dst string) []byte {
 		return nil
 	}
 	return b.Bytes()
-}
-
-func readBlob(repo *gogit.Repository, h plumbing.Hash, max int64) ([]byte, error) {
-	obj, err := repo.Storer.EncodedObject(plumbing.BlobObject, h)
-	if err != nil {
-		return nil, fmt.Errorf("blob %s: %w", h, err)
-	}
-	return readObject(obj, max)
 }
 
 // stagedChanges compares the index with HEAD's tree with go-git (the
@@ -270,12 +327,9 @@ const emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 // stagedChangesGit asks git for the staged paths (git diff-index uses the
 // index's cached trees, so its cost follows the size of the change).
-func stagedChangesGit(ctx context.Context, g *gitRunner, repo *gogit.Repository) ([]stagedChange, error) {
+func stagedChangesGit(ctx context.Context, g *gitRunner) ([]stagedChange, error) {
 	base := "HEAD"
-	if _, err := repo.Head(); err != nil {
-		if !errors.Is(err, plumbing.ErrReferenceNotFound) {
-			return nil, fmt.Errorf("reading HEAD: %w", err)
-		}
+	if _, err := g.output(ctx, nil, "rev-parse", "-q", "--verify", "HEAD^{commit}"); err != nil {
 		base = emptyTree // no commit yet
 	}
 	out, err := g.output(ctx, nil, "diff-index", "--cached", "--no-renames", "--raw", "-z", "--full-index", base)
