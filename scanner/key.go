@@ -36,6 +36,9 @@ func KeyName(before []byte) string {
 	}
 	i = skipBack(before, i, " \t'\"`]")
 	j := wordStart(before, i)
+	for j < i && before[j] == '-' {
+		j++ // a command-line flag: --token= names "token"
+	}
 	if j == i {
 		return ""
 	}
