@@ -244,6 +244,12 @@ func (w *worker) scanItem(it Item) {
 	margin := int64(w.e.margin())
 	carryLen := w.e.carry()
 	limit := w.e.opts.MaxFileSize
+	// A reader that knows its size (a regular file, stat'ed at open) is
+	// read up to it, saving the read that would only report the end.
+	size := int64(-1)
+	if s, ok := rc.(interface{ Size() int64 }); ok {
+		size = s.Size()
+	}
 	var (
 		carry    int   // bytes carried from the previous chunk
 		bufStart int64 // absolute offset of buf[0]
@@ -263,10 +269,13 @@ func (w *worker) scanItem(it Item) {
 		if rem := limit - total; int64(want) > rem {
 			want = int(rem)
 		}
+		if size >= 0 && int64(want) > size-total {
+			want = int(max(0, size-total))
+		}
 		n, rerr := io.ReadFull(rc, w.buf[carry:carry+want])
 		total += int64(n)
 		data := w.buf[:carry+n]
-		eof := rerr != nil || total >= limit
+		eof := rerr != nil || total >= limit || size >= 0 && total >= size
 		if rerr != nil && !errors.Is(rerr, io.EOF) && !errors.Is(rerr, io.ErrUnexpectedEOF) {
 			w.col.skip(Skipped{Path: it.Origin.Path, Reason: "read error: " + reason(rerr), Partial: total > 0})
 		}
@@ -324,8 +333,13 @@ func (w *worker) scanItem(it Item) {
 		carry = keep
 	}
 	if total >= limit {
-		var more [1]byte
-		if n, _ := rc.Read(more[:]); n > 0 {
+		more := size > limit
+		if size < 0 {
+			var b [1]byte
+			n, _ := rc.Read(b[:])
+			more = n > 0
+		}
+		if more {
 			w.col.skip(Skipped{Path: it.Origin.Path, Partial: true,
 				Reason: fmt.Sprintf("larger than --max-file-size: only the first %d bytes were scanned", limit)})
 		}
