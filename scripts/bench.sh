@@ -46,9 +46,9 @@ for i in $(seq 1 "$runs"); do
 done
 
 echo
-echo "start-up (rules compiled)"
+echo "start-up (version: the bare process; rules list and a scan of an empty dir: every rule compiled)"
 mkdir -p "$work/empty"
-for c in "rules list" "scan --no-history $work/empty"; do
+for c in "version" "rules list" "scan $work/empty"; do
   best=""
   for i in 1 2 3 4 5; do
     # shellcheck disable=SC2086
@@ -56,7 +56,7 @@ for c in "rules list" "scan --no-history $work/empty"; do
     read -r wall user sys rss <"$work/time"
     best=$(awk -v a="${best:-999}" -v b="$wall" 'BEGIN { print (b < a ? b : a) }')
   done
-  awk -v w="$best" -v c="$c" -v r="$rss" 'BEGIN { printf "  tokenscope %-22s best of 5: %.0f ms wall, peak RSS %.1f MB\n", c, w*1000, r/1024 }' \
+  awk -v w="$best" -v c="$c" -v r="$rss" 'BEGIN { printf "  tokenscope %-12s best of 5: %4.0f ms wall, peak RSS %.1f MB\n", c, w*1000, r/1024 }' \
     | sed "s|$work/empty|EMPTY|"
 done
 
