@@ -256,7 +256,7 @@ func (w *worker) scanItem(it Item) {
 		accepted int64 = -1
 		total    int64
 		lines    lineCounter // counted up to bufStart
-		first    = true
+		sniffed  int64       // bytes checked for NUL
 	)
 	w.out = w.out[:0]
 	for {
@@ -279,17 +279,18 @@ func (w *worker) scanItem(it Item) {
 		if rerr != nil && !errors.Is(rerr, io.EOF) && !errors.Is(rerr, io.ErrUnexpectedEOF) {
 			w.col.skip(Skipped{Path: it.Origin.Path, Reason: "read error: " + reason(rerr), Partial: total > 0})
 		}
-		if first {
-			first = false
-			sniff := data
-			if len(sniff) > binarySniff {
-				sniff = sniff[:binarySniff]
-			}
-			if !w.e.opts.ScanBinary && bytes.IndexByte(sniff, 0) >= 0 {
+		// The first binarySniff bytes decide whether the item is binary,
+		// whatever the chunk size: findings of earlier chunks are dropped
+		// if a NUL turns up later within them.
+		if sniffed < binarySniff && !w.e.opts.ScanBinary {
+			hi := min(bufStart+int64(len(data)), binarySniff)
+			if bytes.IndexByte(data[sniffed-bufStart:hi-bufStart], 0) >= 0 {
+				w.out = w.out[:0]
 				w.col.skip(Skipped{Path: it.Origin.Path, Reason: "binary file"})
 				w.col.items.Add(1)
 				return
 			}
+			sniffed = hi
 		}
 		acceptTo := bufStart + int64(len(data)) - margin
 		if eof {

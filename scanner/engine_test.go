@@ -600,3 +600,34 @@ func TestGenericShadowed(t *testing.T) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 }
+
+// FuzzChunkSize: whatever the content and the chunk size, the findings are
+// those of a scan in one chunk.
+func FuzzChunkSize(f *testing.F) {
+	g := testtoken.New(14)
+	tok := g.GitHub("ghp_")
+	f.Add([]byte("a="+tok+"\r\nb = "+tok), uint16(1), uint16(3))
+	f.Add([]byte("x\n"+strings.Repeat("y", 700)+" "+tok+"\n-----BEGIN TEST KEY-----\nQUJD\n-----END TEST KEY-----"), uint16(61), uint16(500))
+	f.Add([]byte("\xff\xfe"+tok+tok+" rotok_0123456789abcdef0123456789abcdef"), uint16(7), uint16(40))
+	// a NUL past the first small chunk but within the binary sniff
+	f.Add([]byte(strings.Repeat("a", 5000)+"\x00"), uint16(0), uint16(0))
+	set := testSet(f)
+	whole := scanner.NewEngine(set, scanner.Options{ShowSecrets: true})
+	f.Fuzz(func(t *testing.T, content []byte, chunk uint16, at uint16) {
+		if len(content) > 1<<16 {
+			return
+		}
+		// plant a valid token somewhere, so every input has a match
+		i := int(at) % (len(content) + 1)
+		content = append(content[:i:i], append([]byte(" "+tok+" "), content[i:]...)...)
+		want := whole.ScanBytes(scanner.Origin{Path: "f"}, content)
+		cs := 1 + int(chunk)%4096
+		got := scanner.NewEngine(set, scanner.Options{ShowSecrets: true, ChunkSize: cs}).ScanBytes(scanner.Origin{Path: "f"}, content)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("chunk %d: %d findings, want %d\n got %+v\nwant %+v", cs, len(got), len(want), got, want)
+		}
+		if len(want) == 0 && bytes.IndexByte(content[:min(len(content), 8000)], 0) < 0 {
+			t.Fatalf("the planted token was not found")
+		}
+	})
+}
