@@ -47,6 +47,9 @@ import (
 //
 // Conditions beyond testscript's own: [root] (running as uid 0, where file
 // permissions do not stop reads).
+//
+// Every script starts with NO_COLOR=1 (unset it with "env NO_COLOR=") and
+// testscript's own environment (HOME=/no-home, a fresh $WORK).
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"tokenscope": func() { os.Exit(run(os.Args[1:], systemStreams())) },
