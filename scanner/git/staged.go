@@ -328,11 +328,16 @@ const emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 // stagedChangesGit asks git for the staged paths (git diff-index uses the
 // index's cached trees, so its cost follows the size of the change).
 func stagedChangesGit(ctx context.Context, g *gitRunner) ([]stagedChange, error) {
-	base := "HEAD"
-	if _, err := g.output(ctx, nil, "rev-parse", "-q", "--verify", "HEAD^{commit}"); err != nil {
-		base = emptyTree // no commit yet
+	diff := func(base string) ([]byte, error) {
+		return g.output(ctx, nil, "diff-index", "--cached", "--no-renames", "--raw", "-z", "--full-index", base)
 	}
-	out, err := g.output(ctx, nil, "diff-index", "--cached", "--no-renames", "--raw", "-z", "--full-index", base)
+	out, err := diff("HEAD")
+	if err != nil && ctx.Err() == nil {
+		// no commit yet (HEAD names an unborn branch): everything is added
+		if _, herr := g.output(ctx, nil, "rev-parse", "-q", "--verify", "HEAD^{commit}"); herr != nil {
+			out, err = diff(emptyTree)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
