@@ -109,8 +109,10 @@ func main() {
 				n := names[r.IntN(len(names))]
 				lines := tree[n]
 				donor := tree[names[r.IntN(len(names))]]
-				// rewrite a block of about 5% of the file (patches come out
-				blk := 1 + len(lines)*5/100 // 5-7x smaller than the blobs, as in real repositories)
+				// rewrite a block of about 5% of the file, so patches come
+				// out several times smaller than the blobs, as in real
+				// repositories
+				blk := 1 + len(lines)*5/100
 				at := r.IntN(len(lines))
 				for i := 0; i < blk && at+i < len(lines) && len(donor) > 0; i++ {
 					lines[at+i] = donor[r.IntN(len(donor))]
