@@ -48,6 +48,10 @@ type Origin struct {
 	// InHistoryOnly is set when the content is no longer present at HEAD
 	// (or in the final image): only history holds it.
 	InHistoryOnly bool `json:"in_history_only,omitempty"`
+	// Line is set only on the origins listed in Finding.Also: the line of
+	// the same credential at that place (a finding's own line is
+	// Finding.Line).
+	Line int `json:"line,omitempty"`
 }
 
 // A Source enumerates Items. Walk calls emit for each item and skip for

@@ -200,6 +200,11 @@ func TestHistorySameSecretManyCommitsScannedOnce(t *testing.T) {
 			if got := len(fs[0].Also) + 1; got != 13 {
 				t.Errorf("locations = %d, want 13 blobs", got)
 			}
+			for _, o := range fs[0].Also {
+				if o.Line != 1 || o.Blob == "" || o.Commit == "" {
+					t.Errorf("also: %+v, want line 1 with its blob and commit", o)
+				}
+			}
 			if fs[0].Origin.Commit != first {
 				t.Errorf("first commit = %s, want %s", fs[0].Origin.Commit, first)
 			}

@@ -263,7 +263,9 @@ func group(fs []scanner.Finding, mine, tree func(scanner.Origin) bool) []scanner
 		sort.SliceStable(g, func(i, j int) bool { return earlier(g[i].Origin, g[j].Origin) })
 		var origins []scanner.Origin
 		for _, f := range g {
-			origins = append(origins, f.Origin)
+			o := f.Origin
+			o.Line = f.Line
+			origins = append(origins, o)
 			origins = append(origins, f.Also...)
 		}
 		if idx := byFP[fp]; len(idx) > 0 {
@@ -274,6 +276,7 @@ func group(fs []scanner.Finding, mine, tree func(scanner.Origin) bool) []scanner
 		}
 		first := g[0]
 		first.Also = append([]scanner.Origin(nil), origins[1:]...)
+		first.Origin.Line = 0 // the finding's own line is first.Line
 		if len(first.Also) == 0 {
 			first.Also = nil
 		}
