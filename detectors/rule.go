@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/tokenscope/tokenscope/detectors/scope"
@@ -47,7 +48,10 @@ type RuleSpec struct {
 // Rule is a detector compiled from a RuleSpec.
 type Rule struct {
 	spec RuleSpec
-	re   *regexp.Regexp
+	// re compiles the pattern the first time a window reaches this rule:
+	// most runs (a pre-commit hook, a small tree) touch few rules, and
+	// compiling every pattern up front was half of start-up.
+	re func() *regexp.Regexp
 	// secretIx lists the groups named "secret"; a pattern written as an
 	// alternation names one in each branch, and the first that took part in
 	// a match is the credential.
@@ -69,12 +73,15 @@ func CompileRule(spec RuleSpec) (*Rule, error) {
 	if len(spec.Literals) == 0 {
 		return nil, fmt.Errorf("rule %s: at least one literal is required", spec.ID)
 	}
-	re, err := regexp.Compile(spec.Pattern)
+	// regexp.Compile parses with exactly these flags, so a pattern that
+	// parses here compiles later.
+	parsed, err := syntax.Parse(spec.Pattern, syntax.Perl)
 	if err != nil {
 		return nil, fmt.Errorf("rule %s: pattern: %w", spec.ID, err)
 	}
-	r := &Rule{spec: spec, re: re}
-	for i, name := range re.SubexpNames() {
+	pattern := spec.Pattern
+	r := &Rule{spec: spec, re: sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })}
+	for i, name := range parsed.CapNames() {
 		switch name {
 		case "":
 		case "secret":
@@ -85,10 +92,6 @@ func CompileRule(spec RuleSpec) (*Rule, error) {
 			}
 			r.attrIx[name] = append(r.attrIx[name], i)
 		}
-	}
-	parsed, err := syntax.Parse(spec.Pattern, syntax.Perl)
-	if err != nil {
-		return nil, fmt.Errorf("rule %s: pattern: %w", spec.ID, err)
 	}
 	n, bounded := regexpMaxLen(parsed.Simplify())
 	switch {
@@ -142,7 +145,7 @@ func (r *Rule) Literals() []string { return r.spec.Literals }
 func (r *Rule) MaxLen() int        { return r.maxLen }
 
 func (r *Rule) Find(window []byte, emit func(Candidate)) {
-	for _, m := range r.re.FindAllSubmatchIndex(window, -1) {
+	for _, m := range r.re().FindAllSubmatchIndex(window, -1) {
 		lo, hi := m[0], m[1]
 		for _, ix := range r.secretIx {
 			if m[2*ix] >= 0 {
