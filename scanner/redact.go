@@ -23,31 +23,85 @@ func Redact(secret string) string {
 	return secret[:keep] + "********"
 }
 
-// prefixLen finds a vendor prefix: letters and digits ending in '_', '-' or
-// '.', at most 16 bytes, possibly in several parts ("sk_live_").
+// prefixLen finds a vendor prefix: a first segment of letters (digits
+// allowed after the first letter only when the segment is lower case),
+// at most 8 bytes, ending in '_', '-' or '.', followed by at most two more
+// segments that are known vendor words ("sk_live_", "github_pat_",
+// "sk-ant-api03-", "dp.st."). Any other segment may be random, so it is
+// never kept.
 func prefixLen(s string) int {
-	best := 0
-	limit := len(s)
-	if limit > 16 {
-		limit = 16
+	first := segment(s, 0)
+	if first <= 0 || first > 8 || !plausibleFirst(s[:first]) {
+		if len(s) >= 16 && isAlnum(s[:4]) {
+			return 4
+		}
+		return 0
 	}
-	for i := 0; i < limit; i++ {
-		c := s[i]
+	keep := first + 1
+	for k := 0; k < 2; k++ {
+		n := segment(s, keep)
+		if n <= 0 || !vendorWords[s[keep:keep+n]] {
+			break
+		}
+		keep += n + 1
+	}
+	return keep
+}
+
+// segment returns the length of the run of letters and digits at s[i:]
+// when a separator follows it, else -1.
+func segment(s string, i int) int {
+	for j := i; j < len(s); j++ {
+		c := s[j]
 		switch {
-		case c == '_' || c == '-' || c == '.':
-			if i == 0 {
-				return 0
-			}
-			best = i + 1
 		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case c == '_' || c == '-' || c == '.':
+			return j - i
 		default:
-			return best
+			return -1
 		}
 	}
-	if best == 0 && len(s) >= 16 {
-		return 4
+	return -1
+}
+
+func plausibleFirst(seg string) bool {
+	lower, upper, digit := false, false, false
+	for i := 0; i < len(seg); i++ {
+		c := seg[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+			lower = true
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		default:
+			digit = true
+		}
 	}
-	return best
+	if seg[0] >= '0' && seg[0] <= '9' {
+		return false
+	}
+	// "glpat", "ghp", "dop", "SG", "HRKU", "PMAK": one case; mixed case is
+	// what random text looks like.
+	return !(lower && upper) && !(digit && upper)
+}
+
+func isAlnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// vendorWords are the later segments of documented multi-part prefixes.
+var vendorWords = map[string]bool{
+	"live": true, "test": true, "proj": true, "svcacct": true, "admin": true,
+	"admin01": true, "api03": true, "ant": true, "pat": true, "oat": true,
+	"oauth": true, "v1": true, "secret": true, "publishable": true,
+	"ct": true, "pt": true, "st": true, "sa": true, "xoxp": true, "xoxb": true,
+	"api": true,
 }
 
 // Fingerprint hashes a rule id and a secret into a stable identifier.

@@ -72,3 +72,18 @@ func TestKeyName(t *testing.T) {
 		}
 	}
 }
+
+// A key whose random part holds separators keeps only its vendor prefix.
+func TestRedactStopsAtRandomSegments(t *testing.T) {
+	for _, tc := range []struct{ secret, want string }{
+		{"sk-proj-wz-B_" + strings.Repeat("x9Q", 12), "sk-proj-********"},
+		{"sk-ant-api03-" + strings.Repeat("aB3", 30), "sk-ant-api03-********"},
+		{"github_pat_11ABCDEFG_" + strings.Repeat("z", 59), "github_pat_********"},
+		{"dp.st.prd." + strings.Repeat("k", 40), "dp.st.********"},
+		{"Xk3j_" + strings.Repeat("q", 30), "Xk3j********"},
+	} {
+		if got := scanner.Redact(tc.secret); got != tc.want {
+			t.Errorf("Redact(%.8s...) = %q, want %q", tc.secret, got, tc.want)
+		}
+	}
+}
