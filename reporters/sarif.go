@@ -582,8 +582,11 @@ func sarifLocationOf(o scanner.Origin, key string, line, col, endLine, endCol in
 	if inside {
 		path = o.Chain[0]
 	}
-	if path == "" {
+	if path == "" || (o.Kind == "env" && !inside) {
 		name := key
+		if name == "" && o.Kind == "env" {
+			name = strings.TrimPrefix(o.Path, "env:")
+		}
 		if name == "" {
 			name = o.Store
 		}

@@ -399,7 +399,7 @@ func writeReachJSON(w io.Writer, run reporters.Run, res *scanner.Result, v verdi
 			do = []string{}
 		}
 		acts = append(acts, reachAction{Fingerprint: f.Fingerprint, RuleID: f.RuleID,
-			Where: reporters.LocationText(f.Origin, f.Line, f.Column), Via: f.Origin.Via, Do: do})
+			Where: reporters.LocationText(f.Origin, f.Line, f.Column), Via: f.Origin.Via, Do: append([]string{}, do...)})
 	}
 	return reporters.JSON{Extra: map[string]any{"verdict": v, "actions": acts}}.Report(w, run, res)
 }
