@@ -158,8 +158,12 @@ func (g GCPCredentials) findJSON(w []byte, emit func(Candidate)) {
 }
 
 // typeKeyBefore checks that the quoted value at hit follows `"type":`.
-func typeKeyBefore(w []byte, hit int) bool {
-	i := hit
+func typeKeyBefore(w []byte, hit int) bool { return jsonKeyBefore(w, hit, `"type"`) }
+
+// jsonKeyBefore reports whether the JSON value starting at i is the value
+// of key (given with its quotes): `"key"`, optional blanks, `:`, optional
+// blanks, then the value.
+func jsonKeyBefore(w []byte, i int, key string) bool {
 	for i > 0 && (w[i-1] == ' ' || w[i-1] == '\t') {
 		i--
 	}
@@ -170,7 +174,7 @@ func typeKeyBefore(w []byte, hit int) bool {
 	for i > 0 && (w[i-1] == ' ' || w[i-1] == '\t') {
 		i--
 	}
-	return i >= 6 && string(w[i-6:i]) == `"type"`
+	return i >= len(key) && string(w[i-len(key):i]) == key
 }
 
 func (g GCPCredentials) findSA(obj []byte, off int, emit func(Candidate)) {

@@ -193,23 +193,10 @@ func kindByLabel(label string) (keyKind, bool) {
 // inServiceAccountJSON reports whether the key starting at start is the
 // "private_key" string of a GCP service-account JSON object in w.
 func inServiceAccountJSON(w []byte, start int) bool {
-	i := start
-	if i == 0 || w[i-1] != '"' {
+	if start == 0 || w[start-1] != '"' {
 		return false
 	}
-	i--
-	for i > 0 && (w[i-1] == ' ' || w[i-1] == '\t') {
-		i--
-	}
-	if i == 0 || w[i-1] != ':' {
-		return false
-	}
-	i--
-	for i > 0 && (w[i-1] == ' ' || w[i-1] == '\t') {
-		i--
-	}
-	const key = `"private_key"`
-	if i < len(key) || string(w[i-len(key):i]) != key {
+	if !jsonKeyBefore(w, start-1, `"private_key"`) {
 		return false
 	}
 	return bytes.Contains(w, []byte(`"service_account"`))

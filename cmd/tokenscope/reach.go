@@ -74,18 +74,9 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 			if len(args) == 1 {
 				opts.Workspace = args[0]
 			}
-			lvl, err := scope.ParseLevel(failOn)
-			if err != nil {
-				return usageErr("%v", err)
-			}
-			opts.FailOn = lvl
-			n, err := parseSize(maxSize)
-			if err != nil {
-				return usageErr("--max-file-size: %v", err)
-			}
-			opts.MaxFileSize = n
-			if _, err := reporters.New(opts.Format); err != nil {
-				return usageErr("--format: %v", err)
+			var err error
+			if opts.FailOn, opts.MaxFileSize, err = parseReportFlags(failOn, maxSize, opts.Format); err != nil {
+				return err
 			}
 			if noHistory {
 				opts.History.Mode = "none"

@@ -58,18 +58,9 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 			if len(opts.Paths) == 0 {
 				opts.Paths = []string{"."}
 			}
-			lvl, err := scope.ParseLevel(failOn)
-			if err != nil {
-				return usageErr("%v", err)
-			}
-			opts.FailOn = lvl
-			n, err := parseSize(maxSize)
-			if err != nil {
-				return usageErr("--max-file-size: %v", err)
-			}
-			opts.MaxFileSize = n
-			if _, err := reporters.New(opts.Format); err != nil {
-				return usageErr("--format: %v", err)
+			var err error
+			if opts.FailOn, opts.MaxFileSize, err = parseReportFlags(failOn, maxSize, opts.Format); err != nil {
+				return err
 			}
 			opts.Progress = !noProgress && s.ErrTTY
 			if runF != nil {
@@ -241,4 +232,21 @@ func parseSize(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is not a size (examples: 25MB, 512KB, 1048576)", s)
 	}
 	return n * mult, nil
+}
+
+// parseReportFlags checks the flags scan and reach share: --fail-on,
+// --max-file-size and --format. Errors are usage errors.
+func parseReportFlags(failOn, maxSize, format string) (scope.Level, int64, error) {
+	lvl, err := scope.ParseLevel(failOn)
+	if err != nil {
+		return scope.Level{}, 0, usageErr("%v", err)
+	}
+	n, err := parseSize(maxSize)
+	if err != nil {
+		return scope.Level{}, 0, usageErr("--max-file-size: %v", err)
+	}
+	if _, err := reporters.New(format); err != nil {
+		return scope.Level{}, 0, usageErr("--format: %v", err)
+	}
+	return lvl, n, nil
 }
