@@ -45,6 +45,12 @@ type Options struct {
 	ShowSecrets bool
 	// ScanBinary scans files that look binary instead of skipping them.
 	ScanBinary bool
+	// Expanders are offered every stream before it is scanned as text
+	// (see Expander); none by default.
+	Expanders []Expander
+	// Limits bound expansion per root item; the zero value means the
+	// defaults.
+	Limits ExpandLimits
 	// Progress, when set, is called from the scanning goroutines after
 	// each item with running totals. It must be cheap and safe for
 	// concurrent use.
@@ -53,8 +59,9 @@ type Options struct {
 
 // Engine runs sources through a detector set.
 type Engine struct {
-	set  *detectors.Set
-	opts Options
+	set    *detectors.Set
+	opts   Options
+	limits ExpandLimits
 }
 
 // NewEngine returns an engine over set.
@@ -68,7 +75,7 @@ func NewEngine(set *detectors.Set, opts Options) *Engine {
 	if opts.ChunkSize <= 0 {
 		opts.ChunkSize = DefaultChunkSize
 	}
-	return &Engine{set: set, opts: opts}
+	return &Engine{set: set, opts: opts, limits: opts.Limits.withDefaults()}
 }
 
 // Set returns the engine's detector set.
@@ -196,6 +203,8 @@ type worker struct {
 	buf  []byte
 	cand []located
 	out  []Finding
+	// budget is what the current root item has used of the limits.
+	budget rootBudget
 }
 
 type located struct {
@@ -229,27 +238,49 @@ func (e *Engine) margin() int { return e.set.MaxMatch() + contextBound }
 // with contextBound bytes before it.
 func (e *Engine) carry() int { return e.margin() + e.set.MaxMatch() + contextBound }
 
-// scanItem reads an item in chunks that overlap by carry bytes, so every
-// match is seen whole, with its line context, and accepted exactly once:
-// in the first chunk where it ends at least margin bytes before the
-// chunk's end (or in the last chunk).
+// scanItem scans one root item: its stream, expanded as the expanders
+// say, then records its findings and counts.
 func (w *worker) scanItem(it Item) {
 	rc, err := it.Open()
 	if err != nil {
-		w.col.skip(Skipped{Path: it.Origin.Path, Reason: reason(err)})
+		w.col.skip(skipAt(it.Origin, SkipUnreadable, reason(err), false))
 		return
 	}
 	defer rc.Close()
-
-	margin := int64(w.e.margin())
-	carryLen := w.e.carry()
-	limit := w.e.opts.MaxFileSize
 	// A reader that knows its size (a regular file, stat'ed at open) is
 	// read up to it, saving the read that would only report the end.
 	size := int64(-1)
 	if s, ok := rc.(interface{ Size() int64 }); ok {
 		size = s.Size()
 	}
+	w.out = w.out[:0]
+	w.budget = rootBudget{}
+	total := w.scanStream(it.Origin, rc, size, 0)
+	w.col.items.Add(1)
+	w.col.bytes.Add(total)
+	if w.e.opts.Progress != nil {
+		w.e.opts.Progress(w.col.items.Load(), w.col.bytes.Load())
+	}
+	if len(w.out) > 0 {
+		w.col.mu.Lock()
+		w.col.findings = append(w.col.findings, w.out...)
+		w.col.mu.Unlock()
+	}
+}
+
+// scanStream scans the content r at o, depth expansions below its root
+// item; size is r's length when known, else -1. A stream an expander
+// matches is expanded instead of scanned. Findings are appended to w.out.
+// It returns how many bytes it read from r.
+//
+// The text scan reads in chunks that overlap by carry bytes, so every
+// match is seen whole, with its line context, and accepted exactly once:
+// in the first chunk where it ends at least margin bytes before the
+// chunk's end (or in the last chunk).
+func (w *worker) scanStream(o Origin, r io.Reader, size int64, depth int) int64 {
+	margin := int64(w.e.margin())
+	carryLen := w.e.carry()
+	limit := w.e.opts.MaxFileSize
 	var (
 		carry    int   // bytes carried from the previous chunk
 		bufStart int64 // absolute offset of buf[0]
@@ -257,8 +288,30 @@ func (w *worker) scanItem(it Item) {
 		total    int64
 		lines    lineCounter // counted up to bufStart
 		sniffed  int64       // bytes checked for NUL
+		outStart = len(w.out)
+		pre      int   // bytes of the first chunk already read (the head)
+		preErr   error // the error the head read ended with
+		havePre  bool
 	)
-	w.out = w.out[:0]
+	if len(w.e.opts.Expanders) > 0 {
+		want := int64(HeadSize)
+		if size >= 0 {
+			want = min(want, size)
+		}
+		pre, preErr = io.ReadFull(r, w.buf[:min(want, limit)])
+		havePre = true
+		head := w.buf[:pre]
+		for _, x := range w.e.opts.Expanders {
+			if !x.Match(o, head) {
+				continue
+			}
+			if depth >= w.e.limits.MaxDepth {
+				w.col.skip(skipAt(o, SkipBudget, fmt.Sprintf("expansion budget: nested deeper than %d (%s not expanded)", w.e.limits.MaxDepth, x.Name()), true))
+				break
+			}
+			return w.expand(x, o, head, preErr, r, depth)
+		}
+	}
 	for {
 		if w.ctx.Err() != nil {
 			// Cancelled: keep what this item gave so far; the run as a
@@ -272,12 +325,26 @@ func (w *worker) scanItem(it Item) {
 		if size >= 0 && int64(want) > size-total {
 			want = int(max(0, size-total))
 		}
-		n, rerr := io.ReadFull(rc, w.buf[carry:carry+want])
+		var (
+			n    int
+			rerr error
+		)
+		if havePre {
+			havePre = false
+			n, rerr = pre, preErr
+			if rerr == nil && want > n {
+				var m int
+				m, rerr = io.ReadFull(r, w.buf[carry+n:carry+want])
+				n += m
+			}
+		} else {
+			n, rerr = io.ReadFull(r, w.buf[carry:carry+want])
+		}
 		total += int64(n)
 		data := w.buf[:carry+n]
 		eof := rerr != nil || total >= limit || size >= 0 && total >= size
-		if rerr != nil && !errors.Is(rerr, io.EOF) && !errors.Is(rerr, io.ErrUnexpectedEOF) {
-			w.col.skip(Skipped{Path: it.Origin.Path, Reason: "read error: " + reason(rerr), Partial: total > 0})
+		if rerr != nil && !errors.Is(rerr, io.EOF) && !errors.Is(rerr, io.ErrUnexpectedEOF) && !errors.Is(rerr, errBudget) {
+			w.col.skip(skipAt(o, SkipUnreadable, "read error: "+reason(rerr), total > 0))
 		}
 		// The first binarySniff bytes decide whether the item is binary,
 		// whatever the chunk size: findings of earlier chunks are dropped
@@ -285,10 +352,9 @@ func (w *worker) scanItem(it Item) {
 		if sniffed < binarySniff && !w.e.opts.ScanBinary {
 			hi := min(bufStart+int64(len(data)), binarySniff)
 			if bytes.IndexByte(data[sniffed-bufStart:hi-bufStart], 0) >= 0 {
-				w.out = w.out[:0]
-				w.col.skip(Skipped{Path: it.Origin.Path, Reason: "binary file"})
-				w.col.items.Add(1)
-				return
+				w.out = w.out[:outStart]
+				w.col.skip(skipAt(o, SkipBinary, "binary file", false))
+				return total
 			}
 			sniffed = hi
 		}
@@ -316,7 +382,7 @@ func (w *worker) scanItem(it Item) {
 			})
 			cur := lines // candidates come in order: count forward from bufStart
 			for _, lc := range w.cand {
-				w.out = append(w.out, w.e.newFinding(it.Origin, lc, data, bufStart, &cur))
+				w.out = append(w.out, w.e.newFinding(o, lc, data, bufStart, &cur))
 			}
 		}
 		accepted = acceptTo
@@ -333,28 +399,19 @@ func (w *worker) scanItem(it Item) {
 		bufStart = next
 		carry = keep
 	}
-	if total >= limit {
+	if total >= limit && !w.budget.hit {
 		more := size > limit
 		if size < 0 {
 			var b [1]byte
-			n, _ := rc.Read(b[:])
+			n, _ := r.Read(b[:])
 			more = n > 0
 		}
 		if more {
-			w.col.skip(Skipped{Path: it.Origin.Path, Partial: true,
-				Reason: fmt.Sprintf("larger than --max-file-size: only the first %d bytes were scanned", limit)})
+			w.col.skip(skipAt(o, SkipTooLarge,
+				fmt.Sprintf("larger than --max-file-size: only the first %d bytes were scanned", limit), true))
 		}
 	}
-	w.col.items.Add(1)
-	w.col.bytes.Add(total)
-	if w.e.opts.Progress != nil {
-		w.e.opts.Progress(w.col.items.Load(), w.col.bytes.Load())
-	}
-	if len(w.out) > 0 {
-		w.col.mu.Lock()
-		w.col.findings = append(w.col.findings, w.out...)
-		w.col.mu.Unlock()
-	}
+	return total
 }
 
 // lineCounter tracks line numbers through a stream, forward only: pos is

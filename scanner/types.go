@@ -66,11 +66,31 @@ type Source interface {
 // Skipped is something that was not scanned, or scanned only in part, with
 // the reason.
 type Skipped struct {
+	// Path is Origin.Path (kept for readers of the first report format).
 	Path   string `json:"path"`
 	Reason string `json:"reason"`
+	// Kind classifies Reason; empty when a source did not say.
+	Kind SkipKind `json:"kind,omitempty"`
+	// Origin is where the skipped content lives, chain included, when the
+	// engine knows it.
+	Origin *Origin `json:"origin,omitempty"`
 	// Partial is set when part of the item was scanned (size limit).
 	Partial bool `json:"partial,omitempty"`
 }
+
+// SkipKind is the typed reason of a Skipped entry.
+type SkipKind string
+
+// Skip kinds.
+const (
+	SkipBinary      SkipKind = "binary"       // content looks binary (NUL in its first bytes)
+	SkipTooLarge    SkipKind = "too-large"    // larger than --max-file-size: scanned in part
+	SkipUnreadable  SkipKind = "unreadable"   // could not be opened or read
+	SkipCorrupt     SkipKind = "corrupt"      // an expander could not decode the content
+	SkipBudget      SkipKind = "budget"       // an expansion budget (depth, bytes, ratio, entries) was hit
+	SkipNotFollowed SkipKind = "not-followed" // link, submodule, LFS pointer or special file, by policy
+	SkipSource      SkipKind = "source"       // a source failed as a whole, or in part
+)
 
 // Finding is one credential at one place.
 type Finding struct {

@@ -241,6 +241,7 @@ func runReach(cmd *cobra.Command, s *Streams, opts *ReachOptions) error {
 		MaxFileSize: opts.MaxFileSize,
 		ShowSecrets: opts.ShowSecrets,
 		Progress:    prog.update,
+		Expanders:   defaultExpanders(),
 	})
 	prog.start()
 	res, err := eng.Run(cmd.Context(), plan.sources...)

@@ -97,6 +97,7 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 		MaxFileSize: opts.MaxFileSize,
 		ShowSecrets: opts.ShowSecrets,
 		Progress:    prog.update,
+		Expanders:   defaultExpanders(),
 	})
 	src := dir.New(opts.Paths, dir.Options{FollowSymlinks: opts.FollowSymlinks, Exclude: opts.Exclude, Via: "workspace"})
 	sources := []scanner.Source{src}

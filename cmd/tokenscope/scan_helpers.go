@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/tokenscope/tokenscope/detectors"
+	"github.com/tokenscope/tokenscope/scanner"
 )
 
 func infoMap(set *detectors.Set) map[string]detectors.Info {
@@ -10,4 +11,10 @@ func infoMap(set *detectors.Set) map[string]detectors.Info {
 		m[inf.ID] = inf
 	}
 	return m
+}
+
+// defaultExpanders are the expanders every scan runs: packages with
+// their own (archives, ...) add them here.
+func defaultExpanders() []scanner.Expander {
+	return []scanner.Expander{scanner.UTF16()}
 }

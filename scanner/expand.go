@@ -1,0 +1,212 @@
+package scanner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// An Expander turns one stream into inner streams: a transform (the same
+// content re-encoded, such as UTF-16 text decoded to UTF-8) or the members
+// of a container (zip, tar, gzip...). The engine offers every stream, from
+// every source, to its expanders before scanning it as text, in the worker
+// that reads the stream and recursively (inner streams are offered again),
+// under budgets the engine enforces (ExpandLimits): an expander need not
+// count depth, bytes or entries. The binary sniff runs only on streams no
+// expander matched.
+type Expander interface {
+	// Name names the expander in skip reasons ("utf-16", "zip").
+	Name() string
+	// Match reports whether the expander takes content at o whose first
+	// bytes are head (HeadSize bytes, fewer when the content is shorter).
+	// It must be cheap: it runs on every stream.
+	Match(o Origin, head []byte) bool
+	// Expand reads r (the whole content, head included) and calls emit for
+	// each inner stream, in order. name is Transform for re-encoded
+	// content (the origin is unchanged), else the member's path inside the
+	// container, with forward slashes (the origin's Chain gains the outer
+	// path and Path becomes name). The engine scans the inner stream
+	// before emit returns; the reader need not be valid afterwards. When
+	// emit returns an error (budget hit, cancelled) Expand must stop and
+	// return it. Any other error Expand returns is reported as a corrupt
+	// skip; what was emitted before stays scanned.
+	Expand(ctx context.Context, r io.Reader, emit func(name string, r io.Reader) error) error
+}
+
+// Transform is the name an Expander emits for re-encoded content.
+const Transform = ""
+
+// HeadSize is how many leading bytes Expander.Match sees (enough for a tar
+// header's magic at offset 257).
+const HeadSize = 512
+
+// ExpandLimits bound what expansion may do with one root item (one Item
+// of a source). Hitting one records a budget skip; the scan goes on.
+type ExpandLimits struct {
+	// MaxDepth is how deep expansion nests; 0 means DefaultMaxDepth.
+	MaxDepth int
+	// MaxBytes is how many expanded bytes, summed over every inner stream
+	// at every depth, one root item may yield; 0 means DefaultMaxExpanded.
+	MaxBytes int64
+	// MaxRatio is how many expanded bytes one root item may yield per byte
+	// read from it (past the first MiB); 0 means DefaultMaxRatio.
+	MaxRatio int64
+	// MaxEntries is how many container members one root item may yield;
+	// 0 means DefaultMaxEntries.
+	MaxEntries int
+}
+
+// Default expansion limits.
+const (
+	DefaultMaxDepth    = 5
+	DefaultMaxExpanded = 1 << 30
+	DefaultMaxRatio    = 100
+	DefaultMaxEntries  = 100_000
+	ratioFloor         = 1 << 20
+)
+
+func (l ExpandLimits) withDefaults() ExpandLimits {
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = DefaultMaxDepth
+	}
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = DefaultMaxExpanded
+	}
+	if l.MaxRatio <= 0 {
+		l.MaxRatio = DefaultMaxRatio
+	}
+	if l.MaxEntries <= 0 {
+		l.MaxEntries = DefaultMaxEntries
+	}
+	return l
+}
+
+// errBudget is returned by inner readers and emit once a budget is hit
+// (and the skip recorded).
+var errBudget = errors.New("expansion budget exceeded")
+
+// rootBudget is what one root item has used of ExpandLimits.
+type rootBudget struct {
+	raw      *countReader // the root stream, once expanded
+	expanded int64
+	entries  int
+	hit      bool
+}
+
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// budgetReader counts an inner stream's bytes against the root budget.
+type budgetReader struct {
+	w *worker
+	o Origin
+	r io.Reader
+}
+
+func (b *budgetReader) Read(p []byte) (int, error) {
+	w := b.w
+	if w.budget.hit {
+		return 0, errBudget
+	}
+	n, err := b.r.Read(p)
+	w.budget.expanded += int64(n)
+	lim := w.e.limits
+	raw := int64(1)
+	if w.budget.raw != nil {
+		raw = max(raw, w.budget.raw.n)
+	}
+	switch {
+	case w.budget.expanded > lim.MaxBytes:
+		w.budgetSkip(b.o, fmt.Sprintf("expansion budget: more than %d expanded bytes from one item", lim.MaxBytes))
+		return n, errBudget
+	case w.budget.expanded > ratioFloor && w.budget.expanded > lim.MaxRatio*raw:
+		w.budgetSkip(b.o, fmt.Sprintf("expansion budget: expands more than %d times its size", lim.MaxRatio))
+		return n, errBudget
+	}
+	return n, err
+}
+
+func (w *worker) budgetSkip(o Origin, reason string) {
+	w.budget.hit = true
+	w.col.skip(skipAt(o, SkipBudget, reason, true))
+}
+
+// skipAt makes a Skipped for content at o.
+func skipAt(o Origin, kind SkipKind, reason string, partial bool) Skipped {
+	oc := o
+	return Skipped{Path: o.Path, Reason: reason, Kind: kind, Origin: &oc, Partial: partial}
+}
+
+// expand hands the stream at o to x. head holds the bytes already read
+// from r; headErr is the error that read ended with (then r is done). It
+// returns how many bytes of the stream were read.
+func (w *worker) expand(x Expander, o Origin, head []byte, headErr error, r io.Reader, depth int) int64 {
+	var in io.Reader = &byteReader{b: append([]byte(nil), head...)}
+	if headErr == nil {
+		in = io.MultiReader(in, r)
+	}
+	limit := w.e.opts.MaxFileSize
+	cr := &countReader{r: io.LimitReader(in, limit)}
+	if depth == 0 {
+		w.budget.raw = cr
+	}
+	emitted := false
+	err := x.Expand(w.ctx, cr, func(name string, inner io.Reader) error {
+		if err := w.ctx.Err(); err != nil {
+			return err
+		}
+		if w.budget.hit {
+			return errBudget
+		}
+		io := o
+		if name != Transform {
+			w.budget.entries++
+			if w.budget.entries > w.e.limits.MaxEntries {
+				w.budgetSkip(o, fmt.Sprintf("expansion budget: more than %d entries in one item", w.e.limits.MaxEntries))
+				return errBudget
+			}
+			io.Chain = append(append(make([]string, 0, len(o.Chain)+1), o.Chain...), o.Path)
+			io.Path = name
+		}
+		emitted = true
+		w.scanStream(io, &budgetReader{w: w, o: io, r: inner}, -1, depth+1)
+		if w.budget.hit {
+			return errBudget
+		}
+		return w.ctx.Err()
+	})
+	switch {
+	case err == nil, errors.Is(err, errBudget), w.ctx.Err() != nil:
+	default:
+		w.col.skip(skipAt(o, SkipCorrupt, x.Name()+": "+reason(err), emitted))
+	}
+	if cr.n >= limit && !w.budget.hit {
+		var b [1]byte
+		if n, _ := in.Read(b[:]); n > 0 {
+			w.col.skip(skipAt(o, SkipTooLarge, fmt.Sprintf("larger than --max-file-size: only the first %d bytes were expanded", limit), true))
+		}
+	}
+	return cr.n
+}
+
+// byteReader is bytes.Reader without the extras, so io.MultiReader does
+// not see a WriterTo.
+type byteReader struct{ b []byte }
+
+func (b *byteReader) Read(p []byte) (int, error) {
+	if len(b.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, b.b)
+	b.b = b.b[n:]
+	return n, nil
+}
