@@ -11,11 +11,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tokenscope/tokenscope/detectors"
 	"github.com/tokenscope/tokenscope/detectors/scope"
 	"github.com/tokenscope/tokenscope/reporters"
 	"github.com/tokenscope/tokenscope/rules"
 	"github.com/tokenscope/tokenscope/scanner"
 	"github.com/tokenscope/tokenscope/scanner/dir"
+	"github.com/tokenscope/tokenscope/scanner/home"
 )
 
 // ScanOptions is everything `tokenscope scan` needs, parsed from flags.
@@ -99,7 +101,8 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 		Progress:    prog.update,
 		Expanders:   defaultExpanders(),
 	})
-	src := dir.New(opts.Paths, dir.Options{FollowSymlinks: opts.FollowSymlinks, Exclude: opts.Exclude, Via: "workspace"})
+	// committed credential stores are parsed as reach parses them
+	src := home.NewStoreParsing(dir.New(opts.Paths, dir.Options{FollowSymlinks: opts.FollowSymlinks, Exclude: opts.Exclude, Via: "workspace"}))
 	sources := []scanner.Source{src}
 	hist, err := historySources(opts)
 	if err != nil {
@@ -122,10 +125,17 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 		// interrupted: report what was found so far
 		fmt.Fprintln(s.Err, "tokenscope: scan interrupted:", err)
 	}
+	if res != nil {
+		eng.MergeDirect(res, src.Direct())
+	}
+	infos := infoMap(set)
+	for _, r := range home.Rules() {
+		infos[r.ID] = detectors.Info{ID: r.ID, Provider: r.Provider, Kind: r.Kind, Description: r.Description}
+	}
 	cwd, _ := os.Getwd() // SARIF's %SRCROOT%; left out when unknown
 	return report(s, opts.Format, opts.Output, reporters.Run{
 		ToolName: "tokenscope", ToolVersion: version, Command: "scan",
-		Roots: opts.Paths, Rules: infoMap(set), FailOn: opts.FailOn,
+		Roots: opts.Paths, Rules: infos, FailOn: opts.FailOn,
 		ShowSecrets: opts.ShowSecrets, Color: s.colorAllowed() && opts.Output == "",
 		BaseDir: cwd,
 	}, res)

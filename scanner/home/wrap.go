@@ -20,6 +20,9 @@ const maxParse = 4 << 20
 // parsed credentials come out of Direct with the inner source's origins.
 type Parsing struct {
 	inner scanner.Source
+	// storesOnly limits parsing to the credential-store formats (no .env,
+	// MCP or agent configurations): what scan adds to its detectors.
+	storesOnly bool
 
 	mu     sync.Mutex
 	direct []scanner.Direct
@@ -27,6 +30,15 @@ type Parsing struct {
 
 // NewParsing wraps inner.
 func NewParsing(inner scanner.Source) *Parsing { return &Parsing{inner: inner} }
+
+// NewStoreParsing wraps inner, parsing only the files in a home
+// credential store's format (.npmrc, .netrc, .git-credentials, .pgpass,
+// .pypirc, Docker config.json, kubeconfig, Terraform credentials), so a
+// committed store is reported by scan with the rule id and scope reach
+// gives it.
+func NewStoreParsing(inner scanner.Source) *Parsing {
+	return &Parsing{inner: inner, storesOnly: true}
+}
 
 func (p *Parsing) Name() string { return p.inner.Name() }
 
@@ -43,6 +55,9 @@ func (p *Parsing) Direct() []scanner.Direct {
 func (p *Parsing) Walk(ctx context.Context, emit func(scanner.Item) error, skip func(scanner.Skipped)) error {
 	return p.inner.Walk(ctx, func(it scanner.Item) error {
 		parse, store := workspaceParser(it.Origin.Path)
+		if p.storesOnly && (store == "dotenv" || store == "mcp-config" || store == "agent-config") {
+			parse = nil
+		}
 		if parse == nil || it.Size > maxParse {
 			return emit(it)
 		}
