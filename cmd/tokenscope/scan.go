@@ -16,6 +16,7 @@ import (
 	"github.com/tokenscope/tokenscope/reporters"
 	"github.com/tokenscope/tokenscope/rules"
 	"github.com/tokenscope/tokenscope/scanner"
+	"github.com/tokenscope/tokenscope/scanner/archive"
 	"github.com/tokenscope/tokenscope/scanner/dir"
 	"github.com/tokenscope/tokenscope/scanner/home"
 )
@@ -33,6 +34,14 @@ type ScanOptions struct {
 	Workers        int
 	Progress       bool
 	History        HistoryOptions
+	// MaxArchiveDepth is how deep archives are opened; 0: not at all.
+	MaxArchiveDepth int
+}
+
+func (o *ScanOptions) archiveLimits() archive.Limits {
+	l := archive.DefaultLimits()
+	l.MaxDepth = o.MaxArchiveDepth
+	return l
 }
 
 // newCmdScan builds the scan command. runF replaces the behaviour in tests
@@ -81,6 +90,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 	f.StringArrayVar(&opts.Exclude, "exclude", nil, "skip paths matching this glob (relative path or base name); repeatable")
 	f.IntVarP(&opts.Workers, "workers", "j", 0, "files scanned at once (default: number of CPUs)")
 	f.BoolVar(&noProgress, "no-progress", false, "never show the progress line on standard error")
+	f.IntVar(&opts.MaxArchiveDepth, "max-archive-depth", 5, "open archives (zip, jar, tar, gz, bz2, xz, zst) nested this deep; 0 leaves archives unopened")
 	addHistoryFlags(f, &opts.History)
 	return cmd
 }
@@ -103,7 +113,7 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 	})
 	// committed credential stores are parsed as reach parses them
 	src := home.NewStoreParsing(dir.New(opts.Paths, dir.Options{FollowSymlinks: opts.FollowSymlinks, Exclude: opts.Exclude, Via: "workspace"}))
-	sources := []scanner.Source{src}
+	sources := []scanner.Source{archive.Wrap(src, opts.archiveLimits())}
 	hist, err := historySources(opts)
 	if err != nil {
 		return usageErr("%v", err)

@@ -1,0 +1,312 @@
+package archive_test
+
+import (
+	"archive/tar"
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/ulikunitz/xz"
+
+	"github.com/tokenscope/tokenscope/internal/testtoken"
+	"github.com/tokenscope/tokenscope/rules"
+	"github.com/tokenscope/tokenscope/scanner"
+	"github.com/tokenscope/tokenscope/scanner/archive"
+	"github.com/tokenscope/tokenscope/scanner/dir"
+)
+
+type file struct {
+	name string
+	data []byte
+}
+
+func zipOf(t testing.TB, files ...file) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, f := range files {
+		w, err := zw.Create(f.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(f.data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func tarOf(t testing.TB, files ...file) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	tw := tar.NewWriter(&b)
+	for _, f := range files {
+		if err := tw.WriteHeader(&tar.Header{Name: f.name, Mode: 0o644, Size: int64(len(f.data)), Typeflag: tar.TypeReg}); err != nil {
+			t.Fatal(err)
+		}
+		tw.Write(f.data)
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func gz(data []byte) []byte {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	w.Write(data)
+	w.Close()
+	return b.Bytes()
+}
+
+func xzOf(t testing.TB, data []byte) []byte {
+	var b bytes.Buffer
+	w, err := xz.NewWriter(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(data)
+	w.Close()
+	return b.Bytes()
+}
+
+func zstOf(t testing.TB, data []byte) []byte {
+	var b bytes.Buffer
+	w, err := zstd.NewWriter(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(data)
+	w.Close()
+	return b.Bytes()
+}
+
+func scan(t testing.TB, root string, lim archive.Limits) *scanner.Result {
+	t.Helper()
+	set, err := rules.BuiltinSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := scanner.NewEngine(set, scanner.Options{Workers: 2})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := eng.Run(ctx, archive.Wrap(dir.New([]string{root}, dir.Options{Via: "workspace"}), lim))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func where(f scanner.Finding) string {
+	return strings.Join(append(append([]string(nil), f.Origin.Chain...), f.Origin.Path), " > ")
+}
+
+func write(t testing.TB, dir, name string, data []byte) {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	os.MkdirAll(filepath.Dir(p), 0o755)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func findingsAt(res *scanner.Result) map[string]bool {
+	m := map[string]bool{}
+	for _, f := range res.Findings {
+		m[where(f)] = true
+	}
+	return m
+}
+
+func TestFormatsAndNesting(t *testing.T) {
+	tok := testtoken.New(10).GitHub("ghp_")
+	line := []byte("GITHUB_TOKEN=" + tok + "\n")
+	root := t.TempDir()
+	core := zipOf(t, file{"application.properties", line}, file{"A.class", []byte{0xca, 0xfe, 0xba, 0xbe}})
+	write(t, root, "dist/app.war", zipOf(t, file{"WEB-INF/lib/core.jar", core}, file{"index.html", []byte("<html>")}))
+	write(t, root, "site.zip", zipOf(t, file{"../../etc/evil\x1b[31m.env", line}))
+	write(t, root, "b.tar.gz", gz(tarOf(t, file{"conf/a.env", line})))
+	write(t, root, "b.tar.xz", xzOf(t, tarOf(t, file{"conf/x.env", line})))
+	write(t, root, "b.tar.zst", zstOf(t, tarOf(t, file{"conf/z.env", line})))
+	write(t, root, "notes.txt.gz", gz(line))
+	if bz, err := exec.LookPath("bzip2"); err == nil {
+		cmd := exec.Command(bz, "-c")
+		cmd.Stdin = bytes.NewReader(tarOf(t, file{"conf/b.env", line}))
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(t, root, "b.tar.bz2", out)
+	}
+	res := scan(t, root, archive.DefaultLimits())
+	got := findingsAt(res)
+	want := []string{
+		filepath.Join(root, "dist/app.war") + " > WEB-INF/lib/core.jar > application.properties",
+		filepath.Join(root, "site.zip") + ` > ../../etc/evil\x1b[31m.env`,
+		filepath.Join(root, "b.tar.gz") + " > b.tar > conf/a.env",
+		filepath.Join(root, "b.tar.xz") + " > b.tar > conf/x.env",
+		filepath.Join(root, "b.tar.zst") + " > b.tar > conf/z.env",
+		filepath.Join(root, "notes.txt.gz") + " > notes.txt",
+	}
+	if _, err := exec.LookPath("bzip2"); err == nil {
+		want = append(want, filepath.Join(root, "b.tar.bz2")+" > b.tar > conf/b.env")
+	}
+	for _, w := range want {
+		if !got[w] {
+			t.Errorf("no finding at %q; got %v", w, got)
+		}
+	}
+	for _, f := range res.Findings {
+		if f.Origin.Kind != "archive" || f.Origin.Via != "workspace" {
+			t.Errorf("origin %+v", f.Origin)
+		}
+	}
+}
+
+func skippedWith(res *scanner.Result, path, reason string) bool {
+	for _, s := range res.Skipped {
+		if strings.HasSuffix(s.Path, path) && strings.Contains(s.Reason, reason) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestCorruptArchivesSkippedSiblingsFound(t *testing.T) {
+	tok := testtoken.New(11).GitHub("ghp_")
+	line := []byte("GITHUB_TOKEN=" + tok + "\n")
+	root := t.TempDir()
+	z := zipOf(t, file{"a.env", line})
+	write(t, root, "trunc.zip", z[:len(z)-30])
+	g := gz(bytes.Repeat(line, 50))
+	write(t, root, "trunc.txt.gz", g[:len(g)/2])
+	write(t, root, "garbage.tar.gz", append([]byte{0x1f, 0x8b, 0x08}, bytes.Repeat([]byte{0xff}, 100)...))
+	write(t, root, "ok.env", line)
+	// a tar claiming more than its data
+	tr := tarOf(t, file{"big.env", bytes.Repeat(line, 100)})
+	write(t, root, "short.tar", tr[:512+len(line)*3])
+	res := scan(t, root, archive.DefaultLimits())
+	got := findingsAt(res)
+	if !got[filepath.Join(root, "ok.env")] {
+		t.Errorf("sibling not found: %v", got)
+	}
+	if !skippedWith(res, "trunc.zip", "corrupt zip") {
+		t.Errorf("truncated zip not skipped: %+v", res.Skipped)
+	}
+	if !skippedWith(res, "garbage.tar.gz", "gzip") {
+		t.Errorf("corrupt gzip not skipped: %+v", res.Skipped)
+	}
+	if !skippedWith(res, "trunc.txt.gz", "") {
+		t.Errorf("truncated gzip not reported: %+v", res.Skipped)
+	}
+	if !skippedWith(res, "short.tar", "cut short") {
+		t.Errorf("short tar not reported: %+v", res.Skipped)
+	}
+	// The short tar's first lines are still scanned.
+	if !got[filepath.Join(root, "short.tar")+" > big.env"] {
+		t.Errorf("short tar's data not scanned: %v", got)
+	}
+}
+
+func TestZipBombStopsAtLimit(t *testing.T) {
+	root := t.TempDir()
+	// 256 MiB of text, 250 KiB compressed.
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	w, _ := zw.Create("a.txt")
+	chunk := bytes.Repeat([]byte("a"), 1<<20)
+	for i := 0; i < 256; i++ {
+		w.Write(chunk)
+	}
+	zw.Close()
+	write(t, root, "bomb.zip", b.Bytes())
+	write(t, root, "ok.env", []byte("GITHUB_TOKEN="+testtoken.New(12).GitHub("ghp_")+"\n"))
+	start := time.Now()
+	res := scan(t, root, archive.DefaultLimits())
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("bomb took %v", d)
+	}
+	if !skippedWith(res, "bomb.zip", "ratio") {
+		t.Errorf("bomb not stopped by the ratio limit: %+v", res.Skipped)
+	}
+	if len(res.Findings) != 1 {
+		t.Errorf("findings %d, want the sibling's 1", len(res.Findings))
+	}
+	// With the ratio check off, the per-archive byte budget stops it.
+	lim := archive.DefaultLimits()
+	lim.MaxRatio = 0
+	lim.MaxArchiveBytes = 8 << 20
+	res = scan(t, root, lim)
+	if !skippedWith(res, "bomb.zip", "more than the limit") {
+		t.Errorf("bomb not stopped by the byte budget: %+v", res.Skipped)
+	}
+}
+
+func TestDepthLimit(t *testing.T) {
+	tok := testtoken.New(13).GitHub("ghp_")
+	data := zipOf(t, file{"deep.env", []byte("GITHUB_TOKEN=" + tok + "\n")})
+	for i := 0; i < 6; i++ {
+		data = zipOf(t, file{"l.zip", data})
+	}
+	root := t.TempDir()
+	write(t, root, "nest.zip", data) // deep.env is 8 archives deep
+	lim := archive.DefaultLimits()
+	res := scan(t, root, lim)
+	if len(res.Findings) != 0 {
+		t.Errorf("found past the depth limit: %v", findingsAt(res))
+	}
+	if !skippedWith(res, "l.zip", "nested deeper than the limit of 5") {
+		t.Errorf("depth not reported: %+v", res.Skipped)
+	}
+	lim.MaxDepth = 8
+	res = scan(t, root, lim)
+	if len(res.Findings) != 1 {
+		t.Errorf("depth 8: %d findings", len(res.Findings))
+	}
+}
+
+func TestEntryLimit(t *testing.T) {
+	var fs []file
+	for i := 0; i < 20; i++ {
+		fs = append(fs, file{"f" + string(rune('a'+i)), []byte("x")})
+	}
+	root := t.TempDir()
+	write(t, root, "many.zip", zipOf(t, fs...))
+	lim := archive.DefaultLimits()
+	lim.MaxEntries = 10
+	res := scan(t, root, lim)
+	if !skippedWith(res, "many.zip", "entries") {
+		t.Errorf("entry limit not reported: %+v", res.Skipped)
+	}
+}
+
+func TestNotAnArchiveIsScannedAsText(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, "fake.zip", []byte("GITHUB_TOKEN="+testtoken.New(14).GitHub("ghp_")+"\n"))
+	res := scan(t, root, archive.DefaultLimits())
+	if !findingsAt(res)[filepath.Join(root, "fake.zip")] {
+		t.Errorf("text named .zip not scanned: %v %+v", findingsAt(res), res.Skipped)
+	}
+}
+
+func TestReadTarMembers(t *testing.T) {
+	var names []string
+	err := archive.ReadTar(bytes.NewReader(tarOf(t, file{"a", []byte("1")}, file{"/abs/b", []byte("2")})), 0, func(n string, _ int64, r io.Reader) error {
+		names = append(names, n)
+		return nil
+	})
+	if err != nil || strings.Join(names, ",") != "a,/abs/b" {
+		t.Fatalf("%v %v", names, err)
+	}
+}
