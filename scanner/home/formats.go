@@ -41,6 +41,23 @@ func lineAt(data []byte, off int) int {
 	return bytes.Count(data[:off], []byte{'\n'}) + 1
 }
 
+// forwardLines gives lineAt for offsets that never decrease, counting
+// each byte once.
+type forwardLines struct {
+	data []byte
+	pos  int
+	line int
+}
+
+func (f *forwardLines) at(off int) int {
+	off = min(max(off, 0), len(f.data))
+	if off > f.pos {
+		f.line += bytes.Count(f.data[f.pos:off], []byte{'\n'})
+		f.pos = off
+	}
+	return f.line
+}
+
 // locate finds the first place value appears in data, raw or JSON-escaped,
 // and returns its 1-based line and column; 0, 0 when it does not appear.
 func locate(data []byte, value string) (int, int) {
@@ -67,6 +84,9 @@ func locate(data []byte, value string) (int, int) {
 func jsonLeaves(data []byte) ([]leaf, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	var out []leaf
+	// leaves come in document order: count lines forward, once, instead
+	// of from the start for each leaf (quadratic on large files)
+	lines := forwardLines{data: data, line: 1}
 	var walk func(path []string, depth int) error
 	walk = func(path []string, depth int) error {
 		if depth > 64 {
@@ -102,7 +122,7 @@ func jsonLeaves(data []byte) ([]leaf, error) {
 				return err
 			}
 		case string:
-			out = append(out, leaf{path: clonePath(path), value: t, line: lineAt(data, int(dec.InputOffset()))})
+			out = append(out, leaf{path: clonePath(path), value: t, line: lines.at(int(dec.InputOffset()))})
 		}
 		return nil
 	}
