@@ -30,6 +30,7 @@ type jsonReport struct {
 	Command  string            `json:"command"`
 	Roots    []string          `json:"roots"`
 	FailOn   string            `json:"fail_on"`
+	Complete bool              `json:"complete"`
 	Summary  jsonSummary       `json:"summary"`
 	Findings []jsonFinding     `json:"findings"`
 	Skipped  []scanner.Skipped `json:"skipped"`
@@ -92,11 +93,12 @@ func (j JSON) Report(w io.Writer, run Run, res *scanner.Result) error {
 		skipped = []scanner.Skipped{}
 	}
 	rep := jsonReport{
-		Schema:  JSONSchemaVersion,
-		Tool:    jsonTool{Name: toolName(run), Version: run.ToolVersion},
-		Command: run.Command,
-		Roots:   roots,
-		FailOn:  run.FailOn.String(),
+		Schema:   JSONSchemaVersion,
+		Tool:     jsonTool{Name: toolName(run), Version: run.ToolVersion},
+		Command:  run.Command,
+		Roots:    roots,
+		FailOn:   run.FailOn.String(),
+		Complete: !run.Incomplete,
 		Summary: jsonSummary{
 			Items: res.Stats.Items, Bytes: res.Stats.Bytes, DurationMS: res.Stats.Duration.Milliseconds(),
 			Findings: len(res.Findings), Skipped: len(res.Skipped), BySeverity: by, ByRadius: byRadius, Failing: failing,

@@ -37,6 +37,9 @@ type Run struct {
 	// are relative to (the working directory). SARIF names it as the
 	// %SRCROOT% base; empty leaves the base described but without a URI.
 	BaseDir string
+	// Incomplete is set when the scan stopped early (interrupted): the
+	// report holds only what was found before it stopped.
+	Incomplete bool
 }
 
 // A Reporter writes one report. The error contract: an error means w may

@@ -240,7 +240,7 @@ func (SARIF) Report(w io.Writer, run Run, res *scanner.Result) error {
 				Rules:           rules,
 			}},
 			Invocations: []sarifInvocation{{
-				ExecutionSuccessful:        true,
+				ExecutionSuccessful:        !run.Incomplete,
 				ToolExecutionNotifications: sarifNotifications(res.Skipped, bases),
 			}},
 			Results:    results,

@@ -67,7 +67,14 @@ func (t Terminal) Report(w io.Writer, run Run, res *scanner.Result) error {
 			fmt.Fprintln(bw)
 		}
 	}
-	if len(res.Findings) == 0 {
+	switch {
+	case run.Incomplete:
+		fmt.Fprintln(bw, st.Bold("Scan interrupted: this report is partial."))
+		fmt.Fprintln(bw)
+	case len(res.Findings) == 0 && res.Stats.Items == 0 && len(res.Skipped) > 0:
+		fmt.Fprintln(bw, st.Bold("Nothing could be scanned."))
+		fmt.Fprintln(bw)
+	case len(res.Findings) == 0:
 		fmt.Fprintln(bw, st.Bold("No credentials found."))
 		fmt.Fprintln(bw)
 	}

@@ -250,7 +250,7 @@ func runReach(cmd *cobra.Command, s *Streams, opts *ReachOptions) error {
 		if res == nil || errors.Is(err, scanner.ErrNothingScanned) {
 			return &exitError{code: exitUsage, err: err}
 		}
-		fmt.Fprintln(s.Err, "tokenscope: reach interrupted:", err)
+		// interrupted: report what was found so far, marked incomplete
 	}
 	finishReach(eng, res, plan, opts.Home)
 	v := newVerdict(res, plan.home.Stores())
@@ -265,8 +265,13 @@ func runReach(cmd *cobra.Command, s *Streams, opts *ReachOptions) error {
 		ToolName: "tokenscope", ToolVersion: version, Command: "reach",
 		Roots: []string{opts.Workspace, opts.Home}, Rules: infos, FailOn: opts.FailOn,
 		ShowSecrets: opts.ShowSecrets, Color: s.colorAllowed() && opts.Output == "", BaseDir: cwd,
+		Incomplete: err != nil,
 	}
-	return reachReport(s, opts, run, res, v)
+	rerr := reachReport(s, opts, run, res, v)
+	if err != nil {
+		return &exitError{code: exitInterrupted, err: fmt.Errorf("reach interrupted: %w", err)}
+	}
+	return rerr
 }
 
 // finishReach merges what the parsers found into the result, drops the

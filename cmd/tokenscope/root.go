@@ -17,6 +17,8 @@ const (
 	exitOK       = 0
 	exitFindings = 1
 	exitUsage    = 2
+	// exitInterrupted is 128+SIGINT, the shell's convention.
+	exitInterrupted = 130
 )
 
 // version is set at build time with -ldflags "-X main.version=...".

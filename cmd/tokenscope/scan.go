@@ -59,7 +59,8 @@ could do. Every regular file is read, hidden and git-ignored ones included;
 report unless --show-secrets is given.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
-2 usage error, or nothing could be scanned.`,
+2 usage error, or nothing could be scanned; 130 interrupted (the report,
+if any, is marked incomplete).`,
 		Example: `  tokenscope scan .
   tokenscope scan --format sarif -o results.sarif .
   tokenscope scan --format json ./some/dir ./a/file.env
@@ -132,8 +133,7 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 		if res == nil {
 			return &exitError{code: exitUsage, err: err}
 		}
-		// interrupted: report what was found so far
-		fmt.Fprintln(s.Err, "tokenscope: scan interrupted:", err)
+		// interrupted: report what was found so far, marked incomplete
 	}
 	if res != nil {
 		eng.MergeDirect(res, src.Direct())
@@ -143,12 +143,17 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 		infos[r.ID] = detectors.Info{ID: r.ID, Provider: r.Provider, Kind: r.Kind, Description: r.Description}
 	}
 	cwd, _ := os.Getwd() // SARIF's %SRCROOT%; left out when unknown
-	return report(s, opts.Format, opts.Output, reporters.Run{
+	rerr := report(s, opts.Format, opts.Output, reporters.Run{
 		ToolName: "tokenscope", ToolVersion: version, Command: "scan",
 		Roots: opts.Paths, Rules: infos, FailOn: opts.FailOn,
 		ShowSecrets: opts.ShowSecrets, Color: s.colorAllowed() && opts.Output == "",
-		BaseDir: cwd,
+		BaseDir: cwd, Incomplete: err != nil,
 	}, res)
+	if err != nil {
+		// an interrupted scan is never a clean result, whatever it found
+		return &exitError{code: exitInterrupted, err: fmt.Errorf("scan interrupted: %w", err)}
+	}
+	return rerr
 }
 
 // report writes the report, then decides the exit code from --fail-on.
