@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/tokenscope/tokenscope/detectors"
 	"github.com/tokenscope/tokenscope/scanner"
+	"github.com/tokenscope/tokenscope/scanner/archive"
 )
 
 func infoMap(set *detectors.Set) map[string]detectors.Info {
@@ -16,5 +17,7 @@ func infoMap(set *detectors.Set) map[string]detectors.Info {
 // defaultExpanders are the expanders every scan runs: packages with
 // their own (archives, ...) add them here.
 func defaultExpanders() []scanner.Expander {
-	return []scanner.Expander{scanner.UTF16()}
+	// Archives come first: a zip's header would not pass for UTF-16, but
+	// the order should not have to prove it.
+	return append(archive.Expanders(archive.DefaultLimits().MaxInMemory), scanner.UTF16())
 }

@@ -310,3 +310,37 @@ func TestReadTarMembers(t *testing.T) {
 		t.Fatalf("%v %v", names, err)
 	}
 }
+
+// Streams that are not files on disk (git blobs, layers) go through the
+// engine's expander seam.
+func TestEngineExpanders(t *testing.T) {
+	tok := testtoken.New(15).GitHub("ghp_")
+	line := []byte("GITHUB_TOKEN=" + tok + "\n")
+	root := t.TempDir()
+	write(t, root, "b.tgz", gz(tarOf(t, file{"conf/a.env", line}, file{"lib/x.jar", zipOf(t, file{"app.properties", line})})))
+	write(t, root, "c.tar.zst", zstOf(t, tarOf(t, file{"z.env", line})))
+	g := gz(bytes.Repeat(line, 50))
+	write(t, root, "trunc.txt.gz", g[:len(g)/2])
+	set, err := rules.BuiltinSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := scanner.NewEngine(set, scanner.Options{Workers: 2, Expanders: archive.Expanders(64 << 20)})
+	res, err := eng.Run(context.Background(), dir.New([]string{root}, dir.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := findingsAt(res)
+	for _, w := range []string{
+		filepath.Join(root, "b.tgz") + " > conf/a.env",
+		filepath.Join(root, "b.tgz") + " > lib/x.jar > app.properties",
+		filepath.Join(root, "c.tar.zst") + " > z.env",
+	} {
+		if !got[w] {
+			t.Errorf("no finding at %q; got %v", w, got)
+		}
+	}
+	if !skippedWith(res, "trunc.txt.gz", "gzip") {
+		t.Errorf("truncated gzip not reported: %+v", res.Skipped)
+	}
+}

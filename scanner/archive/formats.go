@@ -275,18 +275,23 @@ func ReadZstd(r io.Reader, name string, emit EmitFunc) error {
 }
 
 func emitStream(name string, zr io.Reader, in *countReader, format string, emit EmitFunc) error {
-	rr := &ratioReader{r: &corruptReader{r: zr, format: format}, count: in}
+	cr := &corruptReader{r: zr, format: format}
+	rr := &ratioReader{r: cr, count: in}
 	err := emit(name, -1, rr)
-	if err == nil && rr.err != nil {
+	switch {
+	case err != nil:
+		return err
+	case rr.err != nil:
 		return rr.err
 	}
-	return err
+	return cr.err
 }
 
 // corruptReader names the format in decompression errors.
 type corruptReader struct {
 	r      io.Reader
 	format string
+	err    error
 }
 
 func (c *corruptReader) Read(b []byte) (int, error) {
@@ -295,6 +300,7 @@ func (c *corruptReader) Read(b []byte) (int, error) {
 		var le *LimitError
 		if !errors.As(err, &le) {
 			err = fmt.Errorf("corrupt %s: %w", c.format, err)
+			c.err = err
 		}
 	}
 	return n, err
