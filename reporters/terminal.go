@@ -83,7 +83,7 @@ func (t Terminal) Report(w io.Writer, run Run, res *scanner.Result) error {
 }
 
 func (t Terminal) writeFinding(w io.Writer, st *Styles, run Run, f scanner.Finding) {
-	title := st.Bold(f.Provider) + " " + f.Kind + " " + st.Dim("("+f.RuleID+")")
+	title := st.Bold(Escape(f.Provider)) + " " + Escape(f.Kind) + " " + st.Dim("("+Escape(f.RuleID)+")")
 	fmt.Fprintf(w, " %s %s\n", st.Badge(f.Severity), st.Wrap(title, labelWidth))
 	detail := func(label, value string) {
 		if value == "" {
@@ -91,23 +91,23 @@ func (t Terminal) writeFinding(w io.Writer, st *Styles, run Run, f scanner.Findi
 		}
 		fmt.Fprintf(w, "    %s %s\n", st.Dim(padRight(label, 7)), st.Wrap(value, labelWidth))
 	}
-	detail("where", st.Path(LocationText(f.Origin, f.Line, f.Column)))
-	detail("from", OriginDetails(f.Origin))
+	detail("where", st.Path(Escape(LocationText(f.Origin, f.Line, f.Column))))
+	detail("from", Escape(OriginDetails(f.Origin)))
 	secret := f.Redacted
 	if run.ShowSecrets && f.Secret != "" {
 		secret = f.Secret
 	}
-	detail("secret", st.Secret(secret))
-	detail("key", f.Key)
-	detail("scope", f.Scope.Words())
+	detail("secret", st.Secret(Escape(secret)))
+	detail("key", Escape(f.Key))
+	detail("scope", Escape(f.Scope.Words()))
 	for i, ev := range f.Scope.Evidence {
 		label := "why"
 		if i > 0 {
 			label = ""
 		}
-		fmt.Fprintf(w, "    %s %s\n", st.Dim(padRight(label, 7)), st.Wrap(ev, labelWidth))
+		fmt.Fprintf(w, "    %s %s\n", st.Dim(padRight(label, 7)), st.Wrap(Escape(bound(ev, maxEvidenceRunes)), labelWidth))
 	}
-	detail("facts", attrsText(f.Attrs))
+	detail("facts", Escape(attrsText(f.Attrs)))
 	if n := len(f.Also); n > 0 {
 		var places []string
 		for i, o := range f.Also {
@@ -121,11 +121,11 @@ func (t Terminal) writeFinding(w io.Writer, st *Styles, run Run, f scanner.Findi
 			}
 			places = append(places, p)
 		}
-		detail("also", strings.Join(places, "; "))
+		detail("also", Escape(strings.Join(places, "; ")))
 	}
 	if t.Advice != nil {
 		for _, a := range t.Advice(f) {
-			detail("do", a)
+			detail("do", Escape(a))
 		}
 	}
 }
@@ -180,7 +180,7 @@ func writeSummary(w io.Writer, st *Styles, run Run, res *scanner.Result) {
 		if p == "" {
 			p = "(source)"
 		}
-		fmt.Fprintf(w, "  %s: %s\n", st.Path(p), s.Reason)
+		fmt.Fprintf(w, "  %s: %s\n", st.Path(Escape(p)), Escape(s.Reason))
 	}
 }
 

@@ -58,7 +58,12 @@ func decodeAzureSAS(secret string, base Scope, now time.Time) Scope {
 	// permissions
 	if sp := params["sp"]; sp != "" {
 		var read, write, del []string
+		seen := map[rune]bool{}
 		for _, c := range sp {
+			if seen[c] {
+				continue // each permission counted once, so evidence stays bounded
+			}
+			seen[c] = true
 			switch c {
 			case 'r':
 				read = append(read, "r read")
@@ -84,7 +89,11 @@ func decodeAzureSAS(secret string, base Scope, now time.Time) Scope {
 		default:
 			s.Access = AccessUnknown
 		}
-		ev := "SAS sp=" + sp
+		shown := sp
+		if len(shown) > maxSASParamShown {
+			shown = shown[:maxSASParamShown] + "…"
+		}
+		ev := "SAS sp=" + shown
 		switch {
 		case len(del) > 0:
 			s.Destructive = true
@@ -193,3 +202,6 @@ func parseSASTime(v string) (time.Time, bool) {
 	}
 	return time.Time{}, false
 }
+
+// maxSASParamShown bounds a SAS parameter value quoted in evidence.
+const maxSASParamShown = 32
