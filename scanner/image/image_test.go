@@ -1,0 +1,255 @@
+package image
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"io"
+	"log"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/layout"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
+
+	"github.com/tokenscope/tokenscope/detectors"
+	"github.com/tokenscope/tokenscope/internal/testtoken"
+	"github.com/tokenscope/tokenscope/rules"
+	"github.com/tokenscope/tokenscope/scanner"
+)
+
+func tarLayer(t *testing.T, files map[string]string) v1.Layer {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, n := range sortedKeys(files) {
+		if err := tw.WriteHeader(&tar.Header{Name: n, Mode: 0o644, Size: int64(len(files[n])), Typeflag: tar.TypeReg}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write([]byte(files[n])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	l, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func sortedKeys(m map[string]string) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	for i := range ks {
+		for j := i + 1; j < len(ks); j++ {
+			if ks[j] < ks[i] {
+				ks[i], ks[j] = ks[j], ks[i]
+			}
+		}
+	}
+	return ks
+}
+
+type fixture struct {
+	img                      v1.Image
+	fileTok, envTok, argTok  string
+	secretLayer, deleteLayer string
+}
+
+func buildImage(t *testing.T) fixture {
+	t.Helper()
+	g := testtoken.New(10)
+	f := fixture{fileTok: g.GitHub("ghp_"), envTok: g.GitHub("ghp_"), argTok: g.GitHub("ghp_")}
+	base, err := random.Layer(4096, "application/vnd.docker.image.rootfs.diff.tar.gzip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := tarLayer(t, map[string]string{"app/.env": "GITHUB_TOKEN=" + f.fileTok + "\n", "app/readme.txt": "hello\n"})
+	del := tarLayer(t, map[string]string{"app/.wh..env": ""})
+	img, err := mutate.Append(empty.Image,
+		mutate.Addendum{Layer: base, History: v1.History{CreatedBy: "ADD rootfs.tar /"}},
+		mutate.Addendum{History: v1.History{CreatedBy: "ARG TOKEN=" + f.argTok, EmptyLayer: true}},
+		mutate.Addendum{Layer: secret, History: v1.History{CreatedBy: "COPY .env /app/.env"}},
+		mutate.Addendum{Layer: del, History: v1.History{CreatedBy: "RUN rm /app/.env"}},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf, err := img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf = cf.DeepCopy()
+	cf.Config.Env = []string{"PATH=/usr/bin", "GITHUB_TOKEN=" + f.envTok}
+	cf.Config.Cmd = []string{"/app/run"}
+	if img, err = mutate.ConfigFile(img, cf); err != nil {
+		t.Fatal(err)
+	}
+	f.img = img
+	d1, _ := secret.Digest()
+	d2, _ := del.Digest()
+	f.secretLayer, f.deleteLayer = d1.String(), d2.String()
+	return f
+}
+
+func scan(t *testing.T, src scanner.Source) *scanner.Result {
+	t.Helper()
+	set, err := scannerSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := scanner.NewEngine(set, scanner.Options{Workers: 2}).Run(context.Background(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func checkFindings(t *testing.T, f fixture, res *scanner.Result) {
+	t.Helper()
+	var file, env, arg bool
+	for _, fd := range res.Findings {
+		o := fd.Origin
+		switch o.Path {
+		case "app/.env":
+			file = true
+			if o.Layer != f.secretLayer {
+				t.Errorf("app/.env layer = %s, want %s", o.Layer, f.secretLayer)
+			}
+			if o.Instruction != "COPY .env /app/.env" {
+				t.Errorf("app/.env instruction = %q", o.Instruction)
+			}
+			if !o.InHistoryOnly || o.Via != DeletedNote {
+				t.Errorf("app/.env not flagged deleted: %+v", o)
+			}
+		case "config:Env":
+			env = true
+		case "config:History":
+			arg = true
+		}
+		if o.Kind != "image" || len(o.Chain) != 1 {
+			t.Errorf("origin %+v: want kind image and the image in the chain", o)
+		}
+	}
+	if !file || !env || !arg {
+		t.Errorf("findings: layer file %v, env %v, history %v; got %+v skipped %+v", file, env, arg, res.Findings, res.Skipped)
+	}
+}
+
+func TestDockerSaveTarball(t *testing.T) {
+	f := buildImage(t)
+	p := filepath.Join(t.TempDir(), "app.tar")
+	tag, _ := name.NewTag("example.test/app:1")
+	if err := tarball.WriteToFile(p, tag, f.img); err != nil {
+		t.Fatal(err)
+	}
+	checkFindings(t, f, scan(t, New([]string{p}, Options{})))
+}
+
+func TestOCILayoutAndSharedLayers(t *testing.T) {
+	f := buildImage(t)
+	dir := filepath.Join(t.TempDir(), "oci")
+	lp, err := layout.Write(dir, empty.Index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, arch := range []string{"amd64", "arm64"} {
+		if err := lp.AppendImage(f.img, layout.WithPlatform(v1.Platform{OS: "linux", Architecture: arch})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := scan(t, New([]string{dir}, Options{}))
+	checkFindings(t, f, res)
+	n := 0
+	for _, fd := range res.Findings {
+		if fd.Origin.Path == "app/.env" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("shared layer scanned %d times, want once", n)
+	}
+	one := scan(t, New([]string{dir}, Options{Platform: "linux/arm64"}))
+	for _, fd := range one.Findings {
+		if !strings.Contains(fd.Origin.Chain[0], "arm64") {
+			t.Errorf("--platform linux/arm64 yielded %s", fd.Origin.Chain[0])
+		}
+	}
+	if len(one.Findings) == 0 {
+		t.Error("--platform linux/arm64: no findings")
+	}
+}
+
+func TestRegistryReference(t *testing.T) {
+	f := buildImage(t)
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	defer srv.Close()
+	ref := strings.TrimPrefix(srv.URL, "http://") + "/org/app:1.2"
+	tag, err := name.NewTag(ref, name.Insecure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(tag, f.img); err != nil {
+		t.Fatal(err)
+	}
+	res := scan(t, New([]string{ref}, Options{Insecure: true}))
+	checkFindings(t, f, res)
+	for _, fd := range res.Findings {
+		if fd.Origin.Chain[0] != ref {
+			t.Errorf("chain = %v, want %s", fd.Origin.Chain, ref)
+		}
+	}
+}
+
+func TestCorruptInputIsSkipped(t *testing.T) {
+	f := buildImage(t)
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	defer srv.Close()
+	ref := strings.TrimPrefix(srv.URL, "http://") + "/org/app:1"
+	tag, _ := name.NewTag(ref, name.Insecure)
+	// Push only the manifest: the config and layer blobs are missing.
+	if err := remote.Put(tag, f.img); err != nil {
+		t.Fatal(err)
+	}
+	res, err := scanner.NewEngine(mustSet(t), scanner.Options{Workers: 2}).Run(context.Background(), New([]string{ref, "/does/not/exist/image.tar"}, Options{Insecure: true}))
+	if err != nil && res == nil {
+		t.Fatal(err)
+	}
+	var missing, nofile bool
+	for _, s := range res.Skipped {
+		if strings.HasPrefix(s.Path, ref) && strings.Contains(s.Reason, "Unknown blob") {
+			missing = true
+		}
+		if s.Path == "/does/not/exist/image.tar" && strings.Contains(s.Reason, "no such file") {
+			nofile = true
+		}
+	}
+	if !missing || !nofile {
+		t.Errorf("missing layer blobs not reported as skipped: %+v", res.Skipped)
+	}
+}
+
+func mustSet(t *testing.T) *detectors.Set {
+	s, err := scannerSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func scannerSet() (*detectors.Set, error) { return rules.BuiltinSet() }
