@@ -408,7 +408,6 @@ func (s *Source) walkLayer(ctx context.Context, label string, l v1.Layer, digest
 	}
 }
 
-
 // looksLikePath tells a file name that does not exist from a reference, so
 // that a typo never goes to a registry.
 func looksLikePath(ref string) bool {
