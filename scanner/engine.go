@@ -605,14 +605,25 @@ func dropShadowedGeneric(fs []Finding) []Finding {
 	}
 	drop := map[int]bool{}
 	for i, f := range fs {
-		if !detectors.IsGeneric(f.RuleID) {
+		wrapper := f.RuleID == wrapperRule
+		if !detectors.IsGeneric(f.RuleID) && !wrapper {
 			continue
 		}
 		for _, j := range specific[key{f.Origin.Path, f.Origin.Commit, f.Origin.Blob, f.Line}] {
-			if overlaps(&f, &fs[j]) {
-				drop[i] = true
-				break
+			if j == i || !overlaps(&f, &fs[j]) {
+				continue
 			}
+			if wrapper {
+				// one credential, one finding: the token inside a
+				// basic-auth URL (https://x-access-token:ghs_…@host) is
+				// the specific rule's; it absorbs the URL's evidence
+				if fs[j].RuleID == wrapperRule || detectors.IsGeneric(fs[j].RuleID) {
+					continue
+				}
+				absorb(&fs[j], &fs[i])
+			}
+			drop[i] = true
+			break
 		}
 	}
 	if len(drop) == 0 {
@@ -625,6 +636,36 @@ func dropShadowedGeneric(fs []Finding) []Finding {
 		}
 	}
 	return out
+}
+
+// wrapperRule finds a URL whose password may itself be a token a specific
+// rule knows; then the specific finding stands for both.
+const wrapperRule = "uri-http-basic-auth"
+
+// absorb gives f what the wrapping finding w knew: its attributes (host,
+// user) where f has none, and its evidence.
+func absorb(f, w *Finding) {
+	if len(w.Attrs) > 0 {
+		attrs := copyAttrs(f.Attrs)
+		if attrs == nil {
+			attrs = map[string]string{}
+		}
+		for k, v := range w.Attrs {
+			if _, ok := attrs[k]; !ok {
+				attrs[k] = v
+			}
+		}
+		f.Attrs = attrs
+	}
+	if len(w.Scope.Evidence) > 0 {
+		sc := f.Scope.Clone()
+		for _, ev := range w.Scope.Evidence {
+			if !slices.Contains(sc.Evidence, ev) {
+				sc.Evidence = append(sc.Evidence, ev)
+			}
+		}
+		f.Scope = sc
+	}
 }
 
 // overlaps reports whether two findings' spans, from (Line, Column) to
