@@ -78,6 +78,9 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 			if opts.FailOn, opts.MaxFileSize, err = parseReportFlags(failOn, maxSize, opts.Format); err != nil {
 				return err
 			}
+			if opts.Workers < 0 {
+				return usageErr("--workers: %d is not a number of workers (0 means one per CPU)", opts.Workers)
+			}
 			if noHistory {
 				opts.History.Mode = "none"
 			}

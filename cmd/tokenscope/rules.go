@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/tokenscope/tokenscope/reporters"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -30,7 +31,9 @@ func newCmdRules(s *Streams) *cobra.Command {
 			}
 			if literals {
 				for _, l := range setLiterals(set) {
-					if _, err := fmt.Fprintln(s.Out, l); err != nil {
+					// a literal holding a newline or control character is
+					// shown escaped, so one line is always one literal
+					if _, err := fmt.Fprintln(s.Out, reporters.Escape(l)); err != nil {
 						return err
 					}
 				}

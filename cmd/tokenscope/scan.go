@@ -74,6 +74,9 @@ if any, is marked incomplete).`,
 			if opts.FailOn, opts.MaxFileSize, err = parseReportFlags(failOn, maxSize, opts.Format); err != nil {
 				return err
 			}
+			if opts.Workers < 0 {
+				return usageErr("--workers: %d is not a number of workers (0 means one per CPU)", opts.Workers)
+			}
 			opts.Progress = !noProgress && s.ErrTTY
 			if runF != nil {
 				return runF(opts)
