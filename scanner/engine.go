@@ -294,13 +294,15 @@ func (w *worker) scanStream(o Origin, r io.Reader, size int64, depth int) int64 
 		havePre  bool
 	)
 	if len(w.e.opts.Expanders) > 0 {
-		want := int64(HeadSize)
+		// read the whole first chunk, as the text scan would: the
+		// expanders' look costs no extra read
+		want := int64(len(w.buf))
 		if size >= 0 {
 			want = min(want, size)
 		}
 		pre, preErr = io.ReadFull(r, w.buf[:min(want, limit)])
 		havePre = true
-		head := w.buf[:pre]
+		head := w.buf[:min(pre, HeadSize)]
 		for _, x := range w.e.opts.Expanders {
 			if !x.Match(o, head) {
 				continue
@@ -309,7 +311,7 @@ func (w *worker) scanStream(o Origin, r io.Reader, size int64, depth int) int64 
 				w.col.skip(skipAt(o, SkipBudget, fmt.Sprintf("expansion budget: nested deeper than %d (%s not expanded)", w.e.limits.MaxDepth, x.Name()), true))
 				break
 			}
-			return w.expand(x, o, head, preErr, r, depth)
+			return w.expand(x, o, w.buf[:pre], preErr, r, depth)
 		}
 	}
 	for {
@@ -354,7 +356,7 @@ func (w *worker) scanStream(o Origin, r io.Reader, size int64, depth int) int64 
 			if bytes.IndexByte(data[sniffed-bufStart:hi-bufStart], 0) >= 0 {
 				w.out = w.out[:outStart]
 				w.col.skip(skipAt(o, SkipBinary, "binary file", false))
-				return total
+				return 0 // a binary item's bytes are not counted as scanned
 			}
 			sniffed = hi
 		}

@@ -147,7 +147,7 @@ func skipAt(o Origin, kind SkipKind, reason string, partial bool) Skipped {
 }
 
 // expand hands the stream at o to x. head holds the bytes already read
-// from r; headErr is the error that read ended with (then r is done). It
+// from r (the first chunk); headErr is the error that read ended with (then r is done). It
 // returns how many bytes of the stream were read.
 func (w *worker) expand(x Expander, o Origin, head []byte, headErr error, r io.Reader, depth int) int64 {
 	var in io.Reader = &byteReader{b: append([]byte(nil), head...)}
