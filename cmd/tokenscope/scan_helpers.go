@@ -4,6 +4,7 @@ import (
 	"github.com/tokenscope/tokenscope/detectors"
 	"github.com/tokenscope/tokenscope/scanner"
 	"github.com/tokenscope/tokenscope/scanner/archive"
+	"github.com/tokenscope/tokenscope/scanner/binary"
 )
 
 func infoMap(set *detectors.Set) map[string]detectors.Info {
@@ -19,5 +20,6 @@ func infoMap(set *detectors.Set) map[string]detectors.Info {
 func defaultExpanders() []scanner.Expander {
 	// Archives come first: a zip's header would not pass for UTF-16, but
 	// the order should not have to prove it.
-	return append(archive.Expanders(archive.DefaultLimits().MaxInMemory), scanner.UTF16())
+	// Binaries are read through their strings, last.
+	return append(archive.Expanders(archive.DefaultLimits().MaxInMemory), scanner.UTF16(), binary.Strings())
 }
