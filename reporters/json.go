@@ -63,49 +63,7 @@ type jsonFinding struct {
 }
 
 func (j JSON) Report(w io.Writer, run Run, res *scanner.Result) error {
-	by := map[string]int{"info": 0, "low": 0, "medium": 0, "high": 0, "critical": 0}
-	byRadius := map[string]int{}
-	for r := RadiusDestroy; r <= RadiusHarmless; r++ {
-		byRadius[r.ID()] = 0
-	}
-	failing := 0
-	findings := make([]jsonFinding, 0, len(res.Findings))
-	for _, f := range res.Findings {
-		by[f.Severity.String()]++
-		rad := RadiusOf(f.Scope)
-		byRadius[rad.ID()]++
-		fails := run.FailOn.Trips(f.Severity)
-		if fails {
-			failing++
-		}
-		if !run.ShowSecrets {
-			f.Secret = ""
-		}
-		f.Scope = f.Scope.Normalize()
-		findings = append(findings, jsonFinding{Finding: f, Radius: rad.ID(), FailsRun: fails})
-	}
-	roots := run.Roots
-	if roots == nil {
-		roots = []string{}
-	}
-	skipped := res.Skipped
-	if skipped == nil {
-		skipped = []scanner.Skipped{}
-	}
-	rep := jsonReport{
-		Schema:   JSONSchemaVersion,
-		Tool:     jsonTool{Name: toolName(run), Version: run.ToolVersion},
-		Command:  run.Command,
-		Roots:    roots,
-		FailOn:   run.FailOn.String(),
-		Complete: !run.Incomplete,
-		Summary: jsonSummary{
-			Items: res.Stats.Items, Bytes: res.Stats.Bytes, DurationMS: res.Stats.Duration.Milliseconds(),
-			Findings: len(res.Findings), Skipped: len(res.Skipped), BySeverity: by, ByRadius: byRadius, Failing: failing,
-		},
-		Findings: findings,
-		Skipped:  skipped,
-	}
+	rep := buildJSONReport(run, res)
 	if len(j.Extra) == 0 {
 		return writeJSON(w, rep)
 	}
@@ -146,6 +104,54 @@ func (j JSON) Report(w io.Writer, run Run, res *scanner.Result) error {
 	out = append(out, "\n}\n"...)
 	_, err := w.Write(out)
 	return err
+}
+
+// buildJSONReport is the JSON report's document; JSONL writes the same
+// members a line at a time.
+func buildJSONReport(run Run, res *scanner.Result) jsonReport {
+	by := map[string]int{"info": 0, "low": 0, "medium": 0, "high": 0, "critical": 0}
+	byRadius := map[string]int{}
+	for r := RadiusDestroy; r <= RadiusHarmless; r++ {
+		byRadius[r.ID()] = 0
+	}
+	failing := 0
+	findings := make([]jsonFinding, 0, len(res.Findings))
+	for _, f := range res.Findings {
+		by[f.Severity.String()]++
+		rad := RadiusOf(f.Scope)
+		byRadius[rad.ID()]++
+		fails := run.FailOn.Trips(f.Severity)
+		if fails {
+			failing++
+		}
+		if !run.ShowSecrets {
+			f.Secret = ""
+		}
+		f.Scope = f.Scope.Normalize()
+		findings = append(findings, jsonFinding{Finding: f, Radius: rad.ID(), FailsRun: fails})
+	}
+	roots := run.Roots
+	if roots == nil {
+		roots = []string{}
+	}
+	skipped := res.Skipped
+	if skipped == nil {
+		skipped = []scanner.Skipped{}
+	}
+	return jsonReport{
+		Schema:   JSONSchemaVersion,
+		Tool:     jsonTool{Name: toolName(run), Version: run.ToolVersion},
+		Command:  run.Command,
+		Roots:    roots,
+		FailOn:   run.FailOn.String(),
+		Complete: !run.Incomplete,
+		Summary: jsonSummary{
+			Items: res.Stats.Items, Bytes: res.Stats.Bytes, DurationMS: res.Stats.Duration.Milliseconds(),
+			Findings: len(res.Findings), Skipped: len(res.Skipped), BySeverity: by, ByRadius: byRadius, Failing: failing,
+		},
+		Findings: findings,
+		Skipped:  skipped,
+	}
 }
 
 func writeJSON(w io.Writer, v any) error {

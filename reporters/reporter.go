@@ -1,5 +1,5 @@
-// Package reporters writes a scan result: terminal (lipgloss), json and
-// sarif. A reporter takes a finished, sorted scanner.Result and a writer;
+// Package reporters writes a scan result: terminal (lipgloss), json,
+// jsonl and sarif. A reporter takes a finished, sorted scanner.Result and a writer;
 // it decides nothing about what was found.
 package reporters
 
@@ -50,7 +50,7 @@ type Reporter interface {
 }
 
 // Formats lists the accepted --format values.
-var Formats = []string{"terminal", "json", "sarif"}
+var Formats = []string{"terminal", "json", "jsonl", "sarif"}
 
 // New returns the reporter for a --format value.
 func New(format string) (Reporter, error) {
@@ -59,10 +59,12 @@ func New(format string) (Reporter, error) {
 		return Terminal{}, nil
 	case "json":
 		return JSON{}, nil
+	case "jsonl":
+		return JSONL{}, nil
 	case "sarif":
 		return SARIF{}, nil
 	}
-	return nil, fmt.Errorf("unknown format %q (want terminal, json or sarif)", format)
+	return nil, fmt.Errorf("unknown format %q (want terminal, json, jsonl or sarif)", format)
 }
 
 // RulesUsed returns the infos of the rules that findings name, sorted by id.

@@ -108,7 +108,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 	f := cmd.Flags()
 	f.StringVar(&opts.Home, "home", "", "home directory whose credential stores are read (default $HOME)")
 	f.BoolVar(&opts.NoEnv, "no-env", false, "leave out the environment variables this process inherited")
-	f.StringVarP(&opts.Format, "format", "f", "terminal", "report format: terminal, json or sarif")
+	f.StringVarP(&opts.Format, "format", "f", "terminal", "report format: terminal, json, jsonl (one finding a line) or sarif")
 	f.StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of standard output")
 	f.BoolVar(&opts.ShowSecrets, "show-secrets", false, "print raw secrets in reports (off: every secret is redacted)")
 	f.StringVar(&failOn, "fail-on", "low", "exit 1 when a finding reaches this severity: info, low, medium, high (alias broad), critical, none")
@@ -354,6 +354,10 @@ func reachReport(s *Streams, opts *ReachOptions, run reporters.Run, res *scanner
 	case "sarif":
 		if err := (reporters.SARIF{}).Report(&buf, run, res); err != nil {
 			return fmt.Errorf("writing sarif report: %w", err)
+		}
+	case "jsonl":
+		if err := (reporters.JSONL{}).Report(&buf, run, res); err != nil {
+			return fmt.Errorf("writing jsonl report: %w", err)
 		}
 	default:
 		t := reporters.Terminal{

@@ -79,19 +79,19 @@ func newRootCmd(s *Streams) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "tokenscope",
 		Short:         "Find the credentials an agent could read, and how much damage each could do",
+		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		CompletionOptions: cobra.CompletionOptions{
-			DisableDefaultCmd: true,
-		},
 	}
+	// --version prints what `tokenscope version` prints
+	root.SetVersionTemplate("tokenscope {{.Version}}\n")
 	root.SetIn(s.In)
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: exitUsage, err: err}
 	})
-	root.AddCommand(newCmdScan(s, nil), newCmdReach(s), newCmdRules(s), newCmdVersion(s))
+	root.AddCommand(newCmdScan(s, nil), newCmdReach(s), newCmdRules(s), newCmdVersion(s), newCmdMan(s))
 	return root
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/tokenscope/tokenscope/scanner/archive"
 	"github.com/tokenscope/tokenscope/scanner/dir"
 	"github.com/tokenscope/tokenscope/scanner/home"
+	"github.com/tokenscope/tokenscope/scanner/stdin"
 )
 
 // ScanOptions is everything `tokenscope scan` needs, parsed from flags.
@@ -36,6 +37,10 @@ type ScanOptions struct {
 	History        HistoryOptions
 	// MaxArchiveDepth is how deep archives are opened; 0: not at all.
 	MaxArchiveDepth int
+	// Stdin scans standard input (a "-" path, or --stdin) as one item
+	// named StdinName.
+	Stdin     bool
+	StdinName string
 }
 
 func (o *ScanOptions) archiveLimits() archive.Limits {
@@ -51,12 +56,13 @@ func newCmdScan(s *Streams, runF func(*ScanOptions) error) *cobra.Command {
 	var failOn, maxSize string
 	var noProgress bool
 	cmd := &cobra.Command{
-		Use:   "scan [path ...]",
+		Use:   "scan [path ...] [-]",
 		Short: "Scan directories and files for credentials",
 		Long: `Scan directories and files for credentials, and rate each by the damage it
 could do. Every regular file is read, hidden and git-ignored ones included;
 .git internals are left to the history scan. Secrets are redacted in every
-report unless --show-secrets is given.
+report unless --show-secrets is given. A "-" path (or --stdin) scans what
+is piped to standard input, reported as "stdin" (or --stdin-name).
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 2 usage error, or nothing could be scanned; 130 interrupted (the report,
@@ -64,10 +70,21 @@ if any, is marked incomplete).`,
 		Example: `  tokenscope scan .
   tokenscope scan --format sarif -o results.sarif .
   tokenscope scan --format json ./some/dir ./a/file.env
-  tokenscope scan --fail-on broad .`,
+  tokenscope scan --fail-on broad .
+  kubectl get secret -o yaml app | tokenscope scan --stdin-name app-secret.yaml -`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Paths = args
-			if len(opts.Paths) == 0 {
+			opts.Paths = nil
+			for _, a := range args {
+				if a == "-" {
+					opts.Stdin = true
+					continue
+				}
+				opts.Paths = append(opts.Paths, a)
+			}
+			if cmd.Flags().Changed("stdin-name") {
+				opts.Stdin = true
+			}
+			if len(opts.Paths) == 0 && !opts.Stdin {
 				opts.Paths = []string{"."}
 			}
 			var err error
@@ -85,7 +102,7 @@ if any, is marked incomplete).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&opts.Format, "format", "f", "terminal", "report format: terminal, json or sarif")
+	f.StringVarP(&opts.Format, "format", "f", "terminal", "report format: terminal, json, jsonl (one finding a line) or sarif")
 	f.StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of standard output")
 	f.BoolVar(&opts.ShowSecrets, "show-secrets", false, "print raw secrets in reports (off: every secret is redacted)")
 	f.StringVar(&failOn, "fail-on", "low", "exit 1 when a finding reaches this severity: info, low, medium, high (alias broad), critical, none")
@@ -95,6 +112,8 @@ if any, is marked incomplete).`,
 	f.IntVarP(&opts.Workers, "workers", "j", 0, "files scanned at once (default: number of CPUs)")
 	f.BoolVar(&noProgress, "no-progress", false, "never show the progress line on standard error")
 	f.IntVar(&opts.MaxArchiveDepth, "max-archive-depth", 5, "open archives (zip, jar, tar, gz, bz2, xz, zst) nested this deep; 0 leaves archives unopened")
+	f.BoolVar(&opts.Stdin, "stdin", false, "scan standard input (as the path - does)")
+	f.StringVar(&opts.StdinName, "stdin-name", stdin.DefaultName, "the name piped content is reported under; a file name such as .env.production or .npmrc is read as that file would be (implies --stdin)")
 	addHistoryFlags(f, &opts.History)
 	return cmd
 }
@@ -116,16 +135,25 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 		Expanders:   defaultExpanders(),
 	})
 	// committed credential stores are parsed as reach parses them
-	src := home.NewStoreParsing(dir.New(opts.Paths, dir.Options{FollowSymlinks: opts.FollowSymlinks, Exclude: opts.Exclude, Via: "workspace"}))
-	sources := []scanner.Source{archive.Wrap(src, opts.archiveLimits())}
+	var sources []scanner.Source
+	var parsing []*home.Parsing
+	if len(opts.Paths) > 0 && !opts.History.replacesWorkingTree() { // --staged, --git-range, --history=only: no working tree
+		src := home.NewStoreParsing(dir.New(opts.Paths, dir.Options{FollowSymlinks: opts.FollowSymlinks, Exclude: opts.Exclude, Via: "workspace"}))
+		parsing = append(parsing, src)
+		sources = append(sources, archive.Wrap(src, opts.archiveLimits()))
+	}
 	hist, err := historySources(opts)
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	if opts.History.replacesWorkingTree() {
-		sources = nil // --staged, --git-range, --history=only
-	}
 	sources = append(sources, hist...)
+	roots := opts.Paths
+	if opts.Stdin {
+		src := home.NewStoreParsing(stdin.New(s.In, opts.StdinName))
+		parsing = append(parsing, src)
+		sources = append(sources, archive.Wrap(src, opts.archiveLimits()))
+		roots = append(append([]string(nil), roots...), stdin.Name(opts.StdinName))
+	}
 	prog.start()
 	res, err := eng.Run(cmd.Context(), sources...)
 	prog.stop()
@@ -139,7 +167,11 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 		// interrupted: report what was found so far, marked incomplete
 	}
 	if res != nil {
-		eng.MergeDirect(res, src.Direct())
+		var ds []scanner.Direct
+		for _, p := range parsing {
+			ds = append(ds, p.Direct()...)
+		}
+		eng.MergeDirect(res, ds)
 	}
 	infos := infoMap(set)
 	for _, r := range home.Rules() {
@@ -148,7 +180,7 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 	cwd, _ := os.Getwd() // SARIF's %SRCROOT%; left out when unknown
 	rerr := report(s, opts.Format, opts.Output, reporters.Run{
 		ToolName: "tokenscope", ToolVersion: version, Command: "scan",
-		Roots: opts.Paths, Rules: infos, FailOn: opts.FailOn,
+		Roots: roots, Rules: infos, FailOn: opts.FailOn,
 		ShowSecrets: opts.ShowSecrets, Color: s.colorAllowed() && opts.Output == "",
 		BaseDir: cwd, Incomplete: err != nil,
 	}, res)
