@@ -11,6 +11,7 @@ import (
 	"github.com/tokenscope/tokenscope/detectors"
 	"github.com/tokenscope/tokenscope/detectors/scope"
 	"github.com/tokenscope/tokenscope/internal/testtoken"
+	"github.com/tokenscope/tokenscope/policy"
 	"github.com/tokenscope/tokenscope/reporters"
 	"github.com/tokenscope/tokenscope/scanner"
 )
@@ -136,7 +137,7 @@ func newFixture(t *testing.T) fixture {
 		// aws-access-key is left out on purpose: reports must cope with a
 		// rule they have no description of.
 	}
-	return fixture{
+	fx := fixture{
 		res: &scanner.Result{
 			Findings: fs,
 			Skipped:  skipped,
@@ -148,6 +149,13 @@ func newFixture(t *testing.T) fixture {
 		},
 		secrets: []string{pat, oldPat, slack, deploy, stripeTest, publishable, openai, awsSecret},
 	}
+	applyPolicy(fx.run, fx.res)
+	return fx
+}
+
+// applyPolicy runs the policy stage as the commands do before reporting.
+func applyPolicy(run reporters.Run, res *scanner.Result, sup ...policy.Suppressor) {
+	policy.Policy{FailOn: run.FailOn, Suppressors: sup}.Apply(res)
 }
 
 func ptrTime(t time.Time) *time.Time { return &t }

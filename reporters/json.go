@@ -50,6 +50,7 @@ type jsonSummary struct {
 	BySeverity map[string]int `json:"by_severity"`
 	ByRadius   map[string]int `json:"by_radius"`
 	Failing    int            `json:"failing"`
+	Suppressed int            `json:"suppressed"`
 }
 
 // jsonFinding is a scanner.Finding (its fields inline) plus what the
@@ -58,7 +59,8 @@ type jsonFinding struct {
 	scanner.Finding
 	// Radius is the blast-radius group id (see Radius.ID).
 	Radius string `json:"radius"`
-	// FailsRun is set when the finding reaches --fail-on.
+	// FailsRun is the policy stage's Finding.FailsRun, written after
+	// radius (this field shadows the embedded one).
 	FailsRun bool `json:"fails_run"`
 }
 
@@ -114,21 +116,23 @@ func buildJSONReport(run Run, res *scanner.Result) jsonReport {
 	for r := RadiusDestroy; r <= RadiusHarmless; r++ {
 		byRadius[r.ID()] = 0
 	}
-	failing := 0
+	failing, suppressed := 0, 0
 	findings := make([]jsonFinding, 0, len(res.Findings))
 	for _, f := range res.Findings {
 		by[f.Severity.String()]++
 		rad := RadiusOf(f.Scope)
 		byRadius[rad.ID()]++
-		fails := run.FailOn.Trips(f.Severity)
-		if fails {
+		if f.FailsRun {
 			failing++
+		}
+		if f.Suppressed != nil {
+			suppressed++
 		}
 		if !run.ShowSecrets {
 			f.Secret = ""
 		}
 		f.Scope = f.Scope.Normalize()
-		findings = append(findings, jsonFinding{Finding: f, Radius: rad.ID(), FailsRun: fails})
+		findings = append(findings, jsonFinding{Finding: f, Radius: rad.ID(), FailsRun: f.FailsRun})
 	}
 	roots := run.Roots
 	if roots == nil {
@@ -148,6 +152,7 @@ func buildJSONReport(run Run, res *scanner.Result) jsonReport {
 		Summary: jsonSummary{
 			Items: res.Stats.Items, Bytes: res.Stats.Bytes, DurationMS: res.Stats.Duration.Milliseconds(),
 			Findings: len(res.Findings), Skipped: len(res.Skipped), BySeverity: by, ByRadius: byRadius, Failing: failing,
+			Suppressed: suppressed,
 		},
 		Findings: findings,
 		Skipped:  skipped,

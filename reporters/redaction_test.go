@@ -10,6 +10,7 @@ import (
 	"github.com/tokenscope/tokenscope/detectors"
 	"github.com/tokenscope/tokenscope/detectors/scope"
 	"github.com/tokenscope/tokenscope/internal/testtoken"
+	"github.com/tokenscope/tokenscope/policy"
 	"github.com/tokenscope/tokenscope/reporters"
 	"github.com/tokenscope/tokenscope/rules"
 	"github.com/tokenscope/tokenscope/scanner"
@@ -110,6 +111,8 @@ func TestRedactionEveryFormat(t *testing.T) {
 	}
 	run := reporters.Run{ToolName: "tokenscope", ToolVersion: "test", Command: "scan", Roots: []string{"."},
 		Rules: infos, FailOn: scope.Level{Min: scope.SevLow}}
+	applyPolicy(run, shown)
+	applyPolicy(run, redacted)
 
 	// Values that a specific rule reports as a non-secret fact (an
 	// attribute such as an AWS key id or a Twilio key SID) are printed by
@@ -219,6 +222,20 @@ func TestEngineReportsValidate(t *testing.T) {
 	}
 	run := reporters.Run{ToolName: "tokenscope", ToolVersion: "0.1.0", Command: "scan", Roots: []string{"."},
 		Rules: infos, FailOn: scope.Level{Min: scope.SevHigh}, BaseDir: "/src"}
+	// every other finding suppressed, one of each kind in turn, so both
+	// schemas see suppressions
+	kinds := []scanner.SuppressKind{scanner.SuppressInline, scanner.SuppressBaseline, scanner.SuppressAllowlist}
+	n := 0
+	applyPolicy(run, res, policy.SuppressorFunc{ID: "test", Fn: func(f *scanner.Finding) (scanner.Suppression, bool) {
+		n++
+		if n%2 == 0 {
+			return scanner.Suppression{}, false
+		}
+		return scanner.Suppression{Kind: kinds[(n/2)%3], Reason: "test suppression", Source: ".tokenscope.toml"}, true
+	}})
+	if s := policy.Count(res); s.Suppressed == 0 || s.Suppressed+s.Failing > len(res.Findings) {
+		t.Fatalf("policy stage: %+v over %d findings", s, len(res.Findings))
+	}
 	validate(t, compileSchema(t, "sarif-2.1.0.json"), render(t, reporters.SARIF{}, run, res))
 	validate(t, compileSchema(t, "report.schema.json"), render(t, reporters.JSON{}, run, res))
 }

@@ -1,6 +1,7 @@
 // Package reporters writes a scan result: terminal (lipgloss), json,
-// jsonl and sarif. A reporter takes a finished, sorted scanner.Result and a writer;
-// it decides nothing about what was found.
+// jsonl and sarif. A reporter takes a finished, sorted scanner.Result and a
+// writer; it decides nothing about what was found (policy.Policy.Apply has
+// set FailsRun and Suppressed on every finding).
 package reporters
 
 import (
@@ -24,8 +25,9 @@ type Run struct {
 	Roots []string
 	// Rules describes every rule id a finding may name.
 	Rules map[string]detectors.Info
-	// FailOn is the --fail-on level, so reports can say which findings
-	// fail the run.
+	// FailOn is the --fail-on level, named in reports. Which findings fail
+	// the run is Finding.FailsRun, set by the policy stage (package
+	// policy); reporters never decide it.
 	FailOn scope.Level
 	// ShowSecrets is set when findings carry raw secrets.
 	ShowSecrets bool

@@ -153,14 +153,22 @@ type sarifDescriptor struct {
 }
 
 type sarifResult struct {
-	RuleID              string            `json:"ruleId"`
-	RuleIndex           int               `json:"ruleIndex"`
-	Level               string            `json:"level"`
-	Message             sarifText         `json:"message"`
-	Locations           []sarifLocation   `json:"locations"`
-	RelatedLocations    []sarifLocation   `json:"relatedLocations,omitempty"`
-	PartialFingerprints map[string]string `json:"partialFingerprints"`
-	Properties          sarifResultProps  `json:"properties"`
+	RuleID              string             `json:"ruleId"`
+	RuleIndex           int                `json:"ruleIndex"`
+	Level               string             `json:"level"`
+	Message             sarifText          `json:"message"`
+	Locations           []sarifLocation    `json:"locations"`
+	RelatedLocations    []sarifLocation    `json:"relatedLocations,omitempty"`
+	PartialFingerprints map[string]string  `json:"partialFingerprints"`
+	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
+	Properties          sarifResultProps   `json:"properties"`
+}
+
+// sarifSuppression is SARIF's suppression object: "inSource" for an allow
+// comment in the scanned file, "external" for a baseline or allow-list.
+type sarifSuppression struct {
+	Kind          string `json:"kind"`
+	Justification string `json:"justification,omitempty"`
 }
 
 type sarifResultProps struct {
@@ -219,7 +227,7 @@ func (SARIF) Report(w io.Writer, run Run, res *scanner.Result) error {
 	occurrences := map[string]int{}
 	failing := 0
 	for _, f := range res.Findings {
-		if run.FailOn.Trips(f.Severity) {
+		if f.FailsRun {
 			failing++
 		}
 		results = append(results, sarifResultOf(run, f, index[f.RuleID], bases, occurrences))
@@ -525,7 +533,7 @@ func sarifResultOf(run Run, f scanner.Finding, ruleIndex int, bases map[string]b
 		Scope:            f.Scope.Normalize(),
 		ScopeWords:       f.Scope.Words(),
 		Radius:           RadiusOf(f.Scope).ID(),
-		FailsRun:         run.FailOn.Trips(f.Severity),
+		FailsRun:         f.FailsRun,
 		Origin:           f.Origin,
 		Attrs:            f.Attrs,
 		AlsoCount:        len(f.Also),
@@ -544,8 +552,20 @@ func sarifResultOf(run Run, f scanner.Finding, ruleIndex int, bases map[string]b
 			"primaryLocationLineHash": lineHash,
 			"credentialHash/v1":       f.Fingerprint,
 		},
-		Properties: props,
+		Suppressions: sarifSuppressionsOf(f),
+		Properties:   props,
 	}
+}
+
+func sarifSuppressionsOf(f scanner.Finding) []sarifSuppression {
+	if f.Suppressed == nil {
+		return nil
+	}
+	kind := "external"
+	if f.Suppressed.Kind == scanner.SuppressInline {
+		kind = "inSource"
+	}
+	return []sarifSuppression{{Kind: kind, Justification: f.Suppressed.Reason}}
 }
 
 // resultMessage names the credential without revealing it:

@@ -55,7 +55,8 @@ func (t Terminal) Report(w io.Writer, run Run, res *scanner.Result) error {
 			return err
 		}
 	}
-	groups := GroupByRadius(res.Findings)
+	shown := Unsuppressed(res.Findings)
+	groups := GroupByRadius(shown)
 	for r, fs := range groups {
 		if len(fs) == 0 {
 			continue
@@ -74,11 +75,11 @@ func (t Terminal) Report(w io.Writer, run Run, res *scanner.Result) error {
 	case len(res.Findings) == 0 && res.Stats.Items == 0 && len(res.Skipped) > 0:
 		fmt.Fprintln(bw, st.Bold("Nothing could be scanned."))
 		fmt.Fprintln(bw)
-	case len(res.Findings) == 0:
+	case len(shown) == 0:
 		fmt.Fprintln(bw, st.Bold("No credentials found."))
 		fmt.Fprintln(bw)
 	}
-	writeSummary(bw, st, run, res)
+	writeSummary(bw, st, run, res, shown)
 	return bw.Flush()
 }
 
@@ -130,10 +131,13 @@ func (t Terminal) writeFinding(w io.Writer, st *Styles, run Run, f scanner.Findi
 	}
 }
 
-func writeSummary(w io.Writer, st *Styles, run Run, res *scanner.Result) {
-	counts := CountBySeverity(res)
+func writeSummary(w io.Writer, st *Styles, run Run, res *scanner.Result, shown []scanner.Finding) {
+	counts := map[scope.Severity]int{}
+	for _, f := range shown {
+		counts[f.Severity]++
+	}
 	var line string
-	switch n := len(res.Findings); n {
+	switch n := len(shown); n {
 	case 0:
 		line = "0 findings"
 	case 1:
@@ -151,13 +155,16 @@ func writeSummary(w io.Writer, st *Styles, run Run, res *scanner.Result) {
 		line += ": " + strings.Join(parts, ", ")
 	}
 	failing := 0
-	for _, f := range res.Findings {
-		if run.FailOn.Trips(f.Severity) {
+	for _, f := range shown {
+		if f.FailsRun {
 			failing++
 		}
 	}
-	if !run.FailOn.Never && len(res.Findings) > 0 {
+	if !run.FailOn.Never && len(shown) > 0 {
 		line += fmt.Sprintf("; %d at or above --fail-on %s", failing, run.FailOn)
+	}
+	if n := len(res.Findings) - len(shown); n > 0 {
+		line += fmt.Sprintf("; %d suppressed (listed by --format json)", n)
 	}
 	fmt.Fprintln(w, st.Bold(st.Wrap(line, 2)))
 
@@ -182,6 +189,27 @@ func writeSummary(w io.Writer, st *Styles, run Run, res *scanner.Result) {
 		}
 		fmt.Fprintf(w, "  %s: %s\n", st.Path(Escape(p)), Escape(s.Reason))
 	}
+}
+
+// Unsuppressed returns the findings the policy stage did not suppress (fs
+// itself when none is suppressed).
+func Unsuppressed(fs []scanner.Finding) []scanner.Finding {
+	n := 0
+	for i := range fs {
+		if fs[i].Suppressed == nil {
+			n++
+		}
+	}
+	if n == len(fs) {
+		return fs
+	}
+	out := make([]scanner.Finding, 0, n)
+	for _, f := range fs {
+		if f.Suppressed == nil {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // LocationText is where a credential is, for people:

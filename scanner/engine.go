@@ -514,9 +514,7 @@ func lineAround(data []byte, start, end int) lineParts {
 func (e *Engine) finish(col *collector) *Result {
 	col.mu.Lock()
 	defer col.mu.Unlock()
-	fs := dropShadowedGeneric(col.findings)
-	SortFindings(fs)
-	fs = dedup(fs)
+	fs := Normalize(col.findings)
 	sort.Slice(col.skipped, func(i, j int) bool {
 		if col.skipped[i].Path != col.skipped[j].Path {
 			return col.skipped[i].Path < col.skipped[j].Path
@@ -535,6 +533,19 @@ func (e *Engine) finish(col *collector) *Result {
 		Skipped:  sk,
 		Stats:    Stats{Items: col.items.Load(), Bytes: col.bytes.Load(), Skipped: int64(len(sk))},
 	}
+}
+
+// Normalize is the engine's normalisation of a set of findings: generic
+// findings shadowed by a specific rule's finding of the same span are
+// dropped (a basic-auth URL's evidence goes to the token inside it), the
+// rest sorted (SortFindings) and repeats of one credential at one place
+// removed. It reuses fs's storage. Run applies it before the sources'
+// Finishers (git grouping into Also); a command that combines results
+// (merge of shards) applies it to the union and then the policy stage.
+func Normalize(fs []Finding) []Finding {
+	fs = dropShadowedGeneric(fs)
+	SortFindings(fs)
+	return dedup(fs)
 }
 
 // SortFindings orders findings by severity (highest first), then path,

@@ -121,7 +121,36 @@ type Finding struct {
 	// Also lists further places the same credential was found, when the
 	// source groups them (git history: one blob, many commits).
 	Also []Origin `json:"also,omitempty"`
+	// FailsRun is set by the policy stage (package policy) when the
+	// finding reaches --fail-on and is not suppressed. Reporters and the
+	// exit code only read it.
+	FailsRun bool `json:"fails_run"`
+	// Suppressed is set by the policy stage when an inline allow, a
+	// baseline or an allow-list covers the finding; nil otherwise. A
+	// suppressed finding never fails the run.
+	Suppressed *Suppression `json:"suppressed,omitempty"`
 }
+
+// Suppression says why a finding is not held against the run.
+type Suppression struct {
+	Kind SuppressKind `json:"kind"`
+	// Reason is for people: "tokenscope:allow on its line",
+	// "in baseline .tokenscope-baseline.json".
+	Reason string `json:"reason"`
+	// Source is the file that says so (the config or baseline file, or the
+	// scanned file for an inline allow), when there is one.
+	Source string `json:"source,omitempty"`
+}
+
+// SuppressKind is the typed kind of a Suppression.
+type SuppressKind string
+
+// Suppression kinds.
+const (
+	SuppressInline    SuppressKind = "inline"    // an allow comment on the credential's line
+	SuppressBaseline  SuppressKind = "baseline"  // the credential is in the accepted baseline
+	SuppressAllowlist SuppressKind = "allowlist" // a configured allow-list (rule, path, fingerprint, value)
+)
 
 // Stats counts what a scan read.
 type Stats struct {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/detectors"
 	"github.com/tokenscope/tokenscope/detectors/scope"
+	"github.com/tokenscope/tokenscope/policy"
 	"github.com/tokenscope/tokenscope/reporters"
 	"github.com/tokenscope/tokenscope/rules"
 	"github.com/tokenscope/tokenscope/scanner"
@@ -256,6 +257,7 @@ func runReach(cmd *cobra.Command, s *Streams, opts *ReachOptions) error {
 		// interrupted: report what was found so far, marked incomplete
 	}
 	finishReach(eng, res, plan, opts.Home)
+	newPolicy(opts.FailOn).Apply(res)
 	v := newVerdict(res, plan.home.Stores())
 	infos := infoMap(set)
 	for _, r := range home.Rules() {
@@ -343,7 +345,7 @@ func finishReach(eng *scanner.Engine, res *scanner.Result, plan *reachPlan, home
 }
 
 // reachReport writes the report with the verdict and the actions, then
-// decides the exit code from --fail-on.
+// takes the exit code from the policy stage's FailsRun.
 func reachReport(s *Streams, opts *ReachOptions, run reporters.Run, res *scanner.Result, v verdict) error {
 	var buf bytes.Buffer
 	switch opts.Format {
@@ -375,10 +377,8 @@ func reachReport(s *Streams, opts *ReachOptions, run reporters.Run, res *scanner
 	} else if err := writeOutput(opts.Output, buf.Bytes()); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	for _, f := range res.Findings {
-		if run.FailOn.Trips(f.Severity) {
-			return findingsExit
-		}
+	if policy.Count(res).Fails() {
+		return findingsExit
 	}
 	return nil
 }
@@ -424,18 +424,20 @@ type verdict struct {
 
 var viaOrder = []string{"workspace", "history", "parent-env", "home", "environment"}
 
+// newVerdict counts the findings the policy stage did not suppress.
 func newVerdict(res *scanner.Result, stores []home.Status) verdict {
-	v := verdict{Credentials: len(res.Findings), ByRadius: map[string]int{}, ByVia: map[string]int{}}
+	fs := reporters.Unsuppressed(res.Findings)
+	v := verdict{Credentials: len(fs), ByRadius: map[string]int{}, ByVia: map[string]int{}}
 	for r := reporters.RadiusDestroy; r <= reporters.RadiusHarmless; r++ {
 		v.ByRadius[r.ID()] = 0
 	}
 	for _, via := range viaOrder {
 		v.ByVia[via] = 0
 	}
-	for r, n := range reporters.CountByRadius(res.Findings) {
+	for r, n := range reporters.CountByRadius(fs) {
 		v.ByRadius[r.ID()] = n
 	}
-	for _, f := range res.Findings {
+	for _, f := range fs {
 		via := f.Origin.Via
 		if via == "" {
 			via = "workspace"
@@ -450,7 +452,7 @@ func newVerdict(res *scanner.Result, stores []home.Status) verdict {
 			v.StoresUnreadable++
 		}
 	}
-	groups := reporters.GroupByRadius(res.Findings)
+	groups := reporters.GroupByRadius(fs)
 	for _, f := range groups[reporters.RadiusDestroy] {
 		if len(v.Worst) == 3 {
 			break

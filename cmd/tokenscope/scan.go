@@ -13,6 +13,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/detectors"
 	"github.com/tokenscope/tokenscope/detectors/scope"
+	"github.com/tokenscope/tokenscope/policy"
 	"github.com/tokenscope/tokenscope/reporters"
 	"github.com/tokenscope/tokenscope/rules"
 	"github.com/tokenscope/tokenscope/scanner"
@@ -173,6 +174,7 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 		}
 		eng.MergeDirect(res, ds)
 	}
+	newPolicy(opts.FailOn).Apply(res)
 	infos := infoMap(set)
 	for _, r := range home.Rules() {
 		infos[r.ID] = detectors.Info{ID: r.ID, Provider: r.Provider, Kind: r.Kind, Description: r.Description}
@@ -191,7 +193,8 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 	return rerr
 }
 
-// report writes the report, then decides the exit code from --fail-on.
+// report writes the report, then takes the exit code from the policy
+// stage's FailsRun.
 func report(s *Streams, format, output string, run reporters.Run, res *scanner.Result) error {
 	rep, err := reporters.New(format)
 	if err != nil {
@@ -211,10 +214,8 @@ func report(s *Streams, format, output string, run reporters.Run, res *scanner.R
 	if res.Stats.Items == 0 && len(res.Skipped) > 0 && len(res.Findings) == 0 {
 		return &exitError{code: exitUsage, err: errors.New("nothing could be scanned: every item was skipped (see the report)")}
 	}
-	for _, f := range res.Findings {
-		if run.FailOn.Trips(f.Severity) {
-			return findingsExit
-		}
+	if policy.Count(res).Fails() {
+		return findingsExit
 	}
 	return nil
 }

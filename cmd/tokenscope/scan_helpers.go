@@ -2,6 +2,8 @@ package main
 
 import (
 	"github.com/tokenscope/tokenscope/detectors"
+	"github.com/tokenscope/tokenscope/detectors/scope"
+	"github.com/tokenscope/tokenscope/policy"
 	"github.com/tokenscope/tokenscope/scanner"
 	"github.com/tokenscope/tokenscope/scanner/archive"
 	"github.com/tokenscope/tokenscope/scanner/binary"
@@ -22,4 +24,11 @@ func defaultExpanders() []scanner.Expander {
 	// the order should not have to prove it.
 	// Binaries are read through their strings, last.
 	return append(archive.Expanders(archive.DefaultLimits().MaxInMemory), scanner.UTF16(), binary.Strings())
+}
+
+// newPolicy is the policy stage of scan and reach: --fail-on, and the
+// suppressors (inline allows, baseline, allow-lists) when configured. It is
+// applied once, to the finished result, before any report is written.
+func newPolicy(failOn scope.Level) policy.Policy {
+	return policy.Policy{FailOn: failOn}
 }
