@@ -21,6 +21,9 @@ type Run struct {
 	ToolVersion string
 	// Command is "scan" or "reach".
 	Command string
+	// Category is the SARIF category (runAutomationDetails.id without its
+	// run part); empty means "tokenscope/COMMAND".
+	Category string
 	// Roots are the scanned paths as the user named them.
 	Roots []string
 	// Rules describes every rule id a finding may name.

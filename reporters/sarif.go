@@ -75,11 +75,18 @@ type sarifLog struct {
 
 type sarifRun struct {
 	Tool               sarifTool                        `json:"tool"`
+	AutomationDetails  sarifAutomation                  `json:"automationDetails"`
 	Invocations        []sarifInvocation                `json:"invocations"`
 	OriginalURIBaseIDs map[string]sarifArtifactLocation `json:"originalUriBaseIds,omitempty"`
 	Results            []sarifResult                    `json:"results"`
 	ColumnKind         string                           `json:"columnKind"`
 	Properties         sarifRunProps                    `json:"properties"`
+}
+
+// sarifAutomation is the run's runAutomationDetails: its id is
+// "CATEGORY/RUN", and code scanning keeps one set of alerts per category.
+type sarifAutomation struct {
+	ID string `json:"id"`
 }
 
 type sarifRunProps struct {
@@ -247,6 +254,7 @@ func (SARIF) Report(w io.Writer, run Run, res *scanner.Result) error {
 				InformationURI:  InformationURI,
 				Rules:           rules,
 			}},
+			AutomationDetails: sarifAutomation{ID: AutomationID(run)},
 			Invocations: []sarifInvocation{{
 				ExecutionSuccessful:        !run.Incomplete,
 				ToolExecutionNotifications: sarifNotifications(res.Skipped, bases),
@@ -278,6 +286,21 @@ func (SARIF) Report(w io.Writer, run Run, res *scanner.Result) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(log)
+}
+
+// AutomationID is the SARIF runAutomationDetails.id of a run: the
+// category (Run.Category, default "tokenscope/COMMAND") and a slash, with
+// no run part, so that every run of one category replaces the last in
+// code scanning while the report stays deterministic.
+func AutomationID(run Run) string {
+	cat := strings.Trim(run.Category, "/")
+	if cat == "" {
+		cat = toolName(run) + "/" + run.Command
+		if run.Command == "" {
+			cat = toolName(run)
+		}
+	}
+	return cat + "/"
 }
 
 func toolName(run Run) string {

@@ -300,3 +300,57 @@ func TestSARIFShowSecrets(t *testing.T) {
 		}
 	}
 }
+
+func TestSARIFAutomationAndVersion(t *testing.T) {
+	sch := compileSchema(t, "sarif-2.1.0.json")
+	fx := newFixture(t)
+	for _, c := range []struct {
+		version, category, wantSemver, wantID string
+	}{
+		{"1.2.3", "", "1.2.3", "tokenscope/scan/"},
+		{"0.0.0-20261202154500-abcdef123456+dirty", "", "0.0.0-20261202154500-abcdef123456+dirty", "tokenscope/scan/"},
+		{"dev+0123456789ab", "ci/secrets", "", "ci/secrets/"},
+		{"dev", "/shard/", "", "shard/"},
+	} {
+		run := fx.run
+		run.ToolVersion, run.Category = c.version, c.category
+		out := render(t, reporters.SARIF{}, run, fx.res)
+		validate(t, sch, out)
+		var doc struct {
+			Runs []struct {
+				Tool struct {
+					Driver struct {
+						Version         string  `json:"version"`
+						SemanticVersion *string `json:"semanticVersion"`
+					} `json:"driver"`
+				} `json:"tool"`
+				AutomationDetails struct {
+					ID string `json:"id"`
+				} `json:"automationDetails"`
+			} `json:"runs"`
+		}
+		if err := json.Unmarshal(out, &doc); err != nil {
+			t.Fatal(err)
+		}
+		r := doc.Runs[0]
+		if r.AutomationDetails.ID != c.wantID {
+			t.Errorf("%s: automationDetails.id %q, want %q", c.version, r.AutomationDetails.ID, c.wantID)
+		}
+		if r.Tool.Driver.Version != c.version {
+			t.Errorf("driver.version %q, want %q", r.Tool.Driver.Version, c.version)
+		}
+		got := ""
+		if r.Tool.Driver.SemanticVersion != nil {
+			got = *r.Tool.Driver.SemanticVersion
+			if got == "" {
+				t.Errorf("%s: semanticVersion present but empty", c.version)
+			}
+		}
+		if got != c.wantSemver {
+			t.Errorf("%s: semanticVersion %q, want %q", c.version, got, c.wantSemver)
+		}
+	}
+	if id := reporters.AutomationID(reporters.Run{Command: "reach"}); id != "tokenscope/reach/" {
+		t.Errorf("reach id %q", id)
+	}
+}

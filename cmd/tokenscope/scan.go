@@ -42,6 +42,8 @@ type ScanOptions struct {
 	// named StdinName.
 	Stdin     bool
 	StdinName string
+	// Category is the SARIF category (runAutomationDetails.id).
+	Category string
 }
 
 func (o *ScanOptions) archiveLimits() archive.Limits {
@@ -113,6 +115,7 @@ if any, is marked incomplete).`,
 	f.IntVarP(&opts.Workers, "workers", "j", 0, "files scanned at once (default: number of CPUs)")
 	f.BoolVar(&noProgress, "no-progress", false, "never show the progress line on standard error")
 	f.IntVar(&opts.MaxArchiveDepth, "max-archive-depth", 5, "open archives (zip, jar, tar, gz, bz2, xz, zst) nested this deep; 0 leaves archives unopened")
+	f.StringVar(&opts.Category, "sarif-category", "tokenscope/scan", "SARIF runAutomationDetails category: code scanning keeps one set of alerts per category (give each differently-scoped scan its own)")
 	f.BoolVar(&opts.Stdin, "stdin", false, "scan standard input (as the path - does)")
 	f.StringVar(&opts.StdinName, "stdin-name", stdin.DefaultName, "the name piped content is reported under; a file name such as .env.production or .npmrc is read as that file would be (implies --stdin)")
 	addHistoryFlags(f, &opts.History)
@@ -182,7 +185,7 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 	cwd, _ := os.Getwd() // SARIF's %SRCROOT%; left out when unknown
 	rerr := report(s, opts.Format, opts.Output, reporters.Run{
 		ToolName: "tokenscope", ToolVersion: version, Command: "scan",
-		Roots: roots, Rules: infos, FailOn: opts.FailOn,
+		Category: opts.Category, Roots: roots, Rules: infos, FailOn: opts.FailOn,
 		ShowSecrets: opts.ShowSecrets, Color: s.colorAllowed() && opts.Output == "",
 		BaseDir: cwd, Incomplete: err != nil,
 	}, res)
