@@ -17,7 +17,7 @@ import (
 func newCmdRules(s *Streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "rules",
-		Short: "Inspect the built-in detection rules",
+		Short: "Inspect the built-in detection rules and test your own",
 	}
 	var asJSON, literals bool
 	list := &cobra.Command{
@@ -59,7 +59,7 @@ func newCmdRules(s *Streams) *cobra.Command {
 	}
 	list.Flags().BoolVar(&asJSON, "json", false, "print the rules as JSON")
 	list.Flags().BoolVar(&literals, "literals", false, "print the prefilter's literals (matched case-insensitively), one a line")
-	cmd.AddCommand(list)
+	cmd.AddCommand(list, newCmdRulesTest(s))
 	return cmd
 }
 
