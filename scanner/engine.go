@@ -51,6 +51,11 @@ type Options struct {
 	// Limits bound expansion per root item; the zero value means the
 	// defaults.
 	Limits ExpandLimits
+	// Allow, when set, is asked about each finding with its raw secret
+	// (which reports may not carry); a non-empty answer, the reason an
+	// allowlist matched, is kept in Finding.Allowed. It must be safe for
+	// concurrent use.
+	Allow func(ruleID string, o Origin, secret string) string
 	// Progress, when set, is called from the scanning goroutines after
 	// each item with running totals. It must be cheap and safe for
 	// concurrent use.
@@ -480,6 +485,10 @@ func (e *Engine) newFinding(o Origin, lc located, data []byte, bufStart int64, l
 	}
 	if e.opts.ShowSecrets {
 		f.Secret = c.Secret
+	}
+	f.Allow = findMarker(data, c.Start, c.End, lc.abs)
+	if e.opts.Allow != nil {
+		f.Allowed = e.opts.Allow(c.RuleID, o, c.Secret)
 	}
 	return f
 }

@@ -129,6 +129,12 @@ type Finding struct {
 	// baseline or an allow-list covers the finding; nil otherwise. A
 	// suppressed finding never fails the run.
 	Suppressed *Suppression `json:"suppressed,omitempty"`
+	// Allow is the inline allow marker after the credential on its line,
+	// if any; InlineAllowed decides which finding it allows.
+	Allow *AllowMarker `json:"-"`
+	// Allowed is why an allowlist (Options.Allow) matched the credential,
+	// decided where its raw secret is known; empty when none did.
+	Allowed string `json:"-"`
 }
 
 // Suppression says why a finding is not held against the run.
