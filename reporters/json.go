@@ -57,6 +57,9 @@ type jsonSummary struct {
 // report derives from it.
 type jsonFinding struct {
 	scanner.Finding
+	// Location is the place as every report prints it (LocationText
+	// without line and column).
+	Location string `json:"location"`
 	// Radius is the blast-radius group id (see Radius.ID).
 	Radius string `json:"radius"`
 	// FailsRun is the policy stage's Finding.FailsRun, written after
@@ -132,7 +135,7 @@ func buildJSONReport(run Run, res *scanner.Result) jsonReport {
 			f.Secret = ""
 		}
 		f.Scope = f.Scope.Normalize()
-		findings = append(findings, jsonFinding{Finding: f, Radius: rad.ID(), FailsRun: f.FailsRun})
+		findings = append(findings, jsonFinding{Finding: f, Location: LocationText(f.Origin, 0, 0), Radius: rad.ID(), FailsRun: f.FailsRun})
 	}
 	roots := run.Roots
 	if roots == nil {

@@ -179,19 +179,25 @@ type sarifSuppression struct {
 }
 
 type sarifResultProps struct {
-	Severity         string            `json:"severity"`
-	SecuritySeverity string            `json:"security-severity"`
-	Fingerprint      string            `json:"fingerprint"`
-	Provider         string            `json:"provider"`
-	Kind             string            `json:"kind"`
-	Redacted         string            `json:"redacted"`
-	Secret           string            `json:"secret,omitempty"`
-	Key              string            `json:"key,omitempty"`
-	Scope            scope.Scope       `json:"scope"`
-	ScopeWords       string            `json:"scopeWords"`
-	Radius           string            `json:"radius"`
-	FailsRun         bool              `json:"failsRun"`
-	Origin           scanner.Origin    `json:"origin"`
+	Severity         string         `json:"severity"`
+	SecuritySeverity string         `json:"security-severity"`
+	Fingerprint      string         `json:"fingerprint"`
+	Provider         string         `json:"provider"`
+	Kind             string         `json:"kind"`
+	Redacted         string         `json:"redacted"`
+	Secret           string         `json:"secret,omitempty"`
+	Key              string         `json:"key,omitempty"`
+	Scope            scope.Scope    `json:"scope"`
+	ScopeWords       string         `json:"scopeWords"`
+	Radius           string         `json:"radius"`
+	FailsRun         bool           `json:"failsRun"`
+	Origin           scanner.Origin `json:"origin"`
+	Location         string         `json:"location"`
+	// Image, Layer and LayerInstruction name a container image finding's
+	// image, layer digest and the build step that created the layer.
+	Image            string            `json:"image,omitempty"`
+	Layer            string            `json:"layer,omitempty"`
+	LayerInstruction string            `json:"layerInstruction,omitempty"`
 	Attrs            map[string]string `json:"attrs,omitempty"`
 	AlsoCount        int               `json:"alsoCount,omitempty"`
 }
@@ -222,9 +228,16 @@ type sarifRegion struct {
 }
 
 type sarifLogicalPlace struct {
-	Name               string `json:"name"`
-	FullyQualifiedName string `json:"fullyQualifiedName"`
-	Kind               string `json:"kind"`
+	Name               string           `json:"name"`
+	FullyQualifiedName string           `json:"fullyQualifiedName"`
+	Kind               string           `json:"kind"`
+	Properties         *sarifLayerProps `json:"properties,omitempty"`
+}
+
+// sarifLayerProps are an image layer's logical location's properties.
+type sarifLayerProps struct {
+	Digest      string `json:"layerDigest,omitempty"`
+	Instruction string `json:"instruction,omitempty"`
 }
 
 func (SARIF) Report(w io.Writer, run Run, res *scanner.Result) error {
@@ -558,11 +571,17 @@ func sarifResultOf(run Run, f scanner.Finding, ruleIndex int, bases map[string]b
 		Radius:           RadiusOf(f.Scope).ID(),
 		FailsRun:         f.FailsRun,
 		Origin:           f.Origin,
+		Location:         LocationText(f.Origin, 0, 0),
 		Attrs:            f.Attrs,
 		AlsoCount:        len(f.Also),
 	}
 	if run.ShowSecrets {
 		props.Secret = f.Secret
+	}
+	if f.Origin.Kind == "image" && len(f.Origin.Chain) > 0 {
+		props.Image = f.Origin.Chain[0]
+		props.Layer = f.Origin.Layer
+		props.LayerInstruction = f.Origin.Instruction
 	}
 	return sarifResult{
 		RuleID:           f.RuleID,
@@ -606,7 +625,7 @@ func resultMessage(f scanner.Finding) string {
 		b.WriteString(" Found in " + d + ".")
 	}
 	if len(f.Origin.Chain) > 0 {
-		b.WriteString(" Inside " + strings.Join(f.Origin.Chain, " > ") + ", at " + f.Origin.Path)
+		b.WriteString(" At " + OriginText(f.Origin))
 		if f.Line > 0 {
 			b.WriteString(":" + strconv.Itoa(f.Line))
 		}
@@ -620,6 +639,9 @@ func resultMessage(f scanner.Finding) string {
 // inside containers (archives, images) points at the outermost file, at
 // its first line: the only place a code viewer can show.
 func sarifLocationOf(o scanner.Origin, key string, line, col, endLine, endCol int, bases map[string]bool) sarifLocation {
+	if o.Kind == "image" {
+		return imageLocation(o)
+	}
 	path := o.Path
 	inside := len(o.Chain) > 0
 	if inside {
@@ -745,4 +767,24 @@ func encodePath(p string) string {
 		b.WriteByte(hexDigits[c&15])
 	}
 	return b.String()
+}
+
+// imageLocation is a container image finding's place: logical locations
+// only (an image is not a file of the repository), outermost first: the
+// image (kind module), the layer with its digest and build step (kind
+// namespace), the file or config part (kind resource), whose fully
+// qualified name is OriginText.
+func imageLocation(o scanner.Origin) sarifLocation {
+	var places []sarifLogicalPlace
+	if len(o.Chain) > 0 {
+		places = append(places, sarifLogicalPlace{Name: o.Chain[0], FullyQualifiedName: o.Chain[0], Kind: "module"})
+	}
+	if len(o.Chain) > 1 {
+		places = append(places, sarifLogicalPlace{
+			Name: o.Chain[1], FullyQualifiedName: o.Chain[0] + "!" + o.Chain[1], Kind: "namespace",
+			Properties: &sarifLayerProps{Digest: o.Layer, Instruction: o.Instruction},
+		})
+	}
+	places = append(places, sarifLogicalPlace{Name: o.Path, FullyQualifiedName: OriginText(o), Kind: "resource"})
+	return sarifLocation{LogicalLocations: places}
 }

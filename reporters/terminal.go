@@ -93,7 +93,12 @@ func (t Terminal) writeFinding(w io.Writer, st *Styles, run Run, f scanner.Findi
 		fmt.Fprintf(w, "    %s %s\n", st.Dim(padRight(label, 7)), st.Wrap(value, labelWidth))
 	}
 	detail("where", st.Path(Escape(LocationText(f.Origin, f.Line, f.Column))))
-	detail("from", Escape(OriginDetails(f.Origin)))
+	if f.Origin.Kind == "image" {
+		// a file a later layer deleted: the note says it is still there
+		detail("note", Escape(OriginDetails(f.Origin)))
+	} else {
+		detail("from", Escape(OriginDetails(f.Origin)))
+	}
 	secret := f.Redacted
 	if run.ShowSecrets && f.Secret != "" {
 		secret = f.Secret
@@ -212,40 +217,72 @@ func Unsuppressed(fs []scanner.Finding) []scanner.Finding {
 	return out
 }
 
-// LocationText is where a credential is, for people:
-// "dist/app.zip > config/.env:3:14", "environment", "store aws-credentials".
-// line and col are left out when 0.
+// LocationText is where a credential is, for people: OriginText and the
+// line and column ("dist/app.zip!/config/.env:3:14"), or "environment",
+// "store aws-credentials". line and col are left out when 0.
 func LocationText(o scanner.Origin, line, col int) string {
-	var b strings.Builder
-	for _, c := range o.Chain {
-		b.WriteString(c)
-		b.WriteString(" > ")
-	}
 	switch {
 	case o.Path != "":
-		b.WriteString(o.Path)
 	case o.Kind == "env" || o.Via == "environment":
-		b.WriteString("environment")
-		return b.String()
+		return OriginText(o) + "environment"
 	case o.Store != "":
-		b.WriteString("store " + o.Store)
-		return b.String()
+		return OriginText(o) + "store " + o.Store
 	default:
-		b.WriteString("(unknown place)")
-		return b.String()
+		return OriginText(o) + "(unknown place)"
 	}
+	t := OriginText(o)
 	if line > 0 {
-		b.WriteString(":" + strconv.Itoa(line))
+		t += ":" + strconv.Itoa(line)
 		if col > 0 {
-			b.WriteString(":" + strconv.Itoa(col))
+			t += ":" + strconv.Itoa(col)
 		}
+	}
+	return t
+}
+
+// OriginText is where content is, the same in every report: its outer
+// containers outermost first, joined by "!", a member's path after "!/":
+//
+//	dist/app.war!/WEB-INF/lib/core.jar!/application.properties
+//	ghcr.io/org/app:1.2@sha256:…!layer 3 (sha256:abcdef012345): RUN make!/app/.env
+//	ghcr.io/org/app:1.2@sha256:…!config:Env
+//
+// In an image origin, Chain[0] is the image and Chain[1] the layer (or
+// Path the config part); both follow a bare "!". With no path (an
+// environment variable, a store) it ends with the separator, or is empty.
+func OriginText(o scanner.Origin) string {
+	var b strings.Builder
+	elems := o.Chain
+	if o.Path != "" {
+		elems = append(elems[:len(elems):len(elems)], o.Path)
+	}
+	for i, e := range elems {
+		if i > 0 {
+			b.WriteString(originSep(o, i, e))
+		}
+		b.WriteString(e)
+	}
+	if o.Path == "" && len(o.Chain) > 0 {
+		b.WriteString("!")
 	}
 	return b.String()
 }
 
+func originSep(o scanner.Origin, i int, elem string) string {
+	if (o.Kind == "image" && i == 1) || strings.HasPrefix(elem, "/") {
+		return "!"
+	}
+	return "!/"
+}
+
+// inImageLayer reports whether o is a file of an image layer, whose layer
+// (digest and build step) its chain already names.
+func inImageLayer(o scanner.Origin) bool { return o.Kind == "image" && len(o.Chain) >= 2 }
+
 // OriginDetails says how to find content again beyond its path: the git
-// commit, "only in history", the image layer, the credential store, and
-// how an agent reaches it (unless that is the plain workspace).
+// commit, "only in history", the image layer (when the location does not
+// name it) or the note that a later layer deleted the file, the credential
+// store, and how an agent reaches it (unless that is the plain workspace).
 func OriginDetails(o scanner.Origin) string {
 	var parts []string
 	if o.Commit != "" {
@@ -257,6 +294,19 @@ func OriginDetails(o scanner.Origin) string {
 			c += ", " + o.Date
 		}
 		parts = append(parts, c)
+	}
+	if o.Kind == "image" {
+		if o.InHistoryOnly {
+			note := o.Via
+			if note == "" {
+				note = "only in the image's history"
+			}
+			parts = append(parts, note)
+		}
+		if o.Layer != "" && !inImageLayer(o) {
+			parts = append(parts, "layer "+shortHash(o.Layer))
+		}
+		return strings.Join(parts, "; ")
 	}
 	if o.InHistoryOnly {
 		parts = append(parts, "only in history")

@@ -45,7 +45,7 @@ func TestTerminalGroupsInOrder(t *testing.T) {
 	}
 	for _, want := range []string{
 		"commit 3f2a9c1d5e7b by Dana Dev, 2024-05-01; only in history",
-		"dist/app.zip > config/settings.json:2:18",
+		"dist/app.zip!/config/settings.json:2:18",
 		"store aws-credentials; via home",
 		"environment",
 		"key_id=AKIA",

@@ -69,12 +69,19 @@ is piped to standard input, reported as "stdin" (or --stdin-name).
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 2 usage error, or nothing could be scanned; 130 interrupted (the report,
-if any, is marked incomplete).`,
+if any, is marked incomplete).
+
+Container images are scanned with "tokenscope scan image REF..."; a
+directory named image is scanned as "tokenscope scan ./image".`,
 		Example: `  tokenscope scan .
   tokenscope scan --format sarif -o results.sarif .
   tokenscope scan --format json ./some/dir ./a/file.env
   tokenscope scan --fail-on broad .
-  kubectl get secret -o yaml app | tokenscope scan --stdin-name app-secret.yaml -`,
+  kubectl get secret -o yaml app | tokenscope scan --stdin-name app-secret.yaml -
+  tokenscope scan image ghcr.io/org/app:1.2`,
+		// Paths, or the image subcommand: any first argument other than
+		// "image" is a path.
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = nil
 			for _, a := range args {
@@ -119,6 +126,7 @@ if any, is marked incomplete).`,
 	f.BoolVar(&opts.Stdin, "stdin", false, "scan standard input (as the path - does)")
 	f.StringVar(&opts.StdinName, "stdin-name", stdin.DefaultName, "the name piped content is reported under; a file name such as .env.production or .npmrc is read as that file would be (implies --stdin)")
 	addHistoryFlags(f, &opts.History)
+	cmd.AddCommand(newCmdScanImage(s, nil))
 	return cmd
 }
 

@@ -1,26 +1,39 @@
 // Package image is a scanner.Source over container images: every regular
 // file of every layer, and the config's Env, Cmd/Entrypoint, Labels and
-// build history. Inputs are registry references, `docker save` tarballs and
-// OCI layout directories; a multi-platform index yields every platform, or
-// the one asked for.
+// build history. Inputs are registry references, `docker save` tarballs,
+// OCI layout directories, OCI archives (an OCI layout in one tar) and
+// images of the local Docker daemon ("docker-daemon:NAME:TAG"); a
+// multi-platform index yields every platform, or the one asked for.
 //
-// Layers are read newest first, so that whiteouts (.wh.NAME) and opaque
-// directories (.wh..wh..opq) of later layers are known when an older layer
-// is read: a file they delete is still scanned, and flagged InHistoryOnly.
-// A layer shared by several platforms is scanned once.
+// Origins: Chain[0] names the image ("ghcr.io/org/app:1.2@sha256:…",
+// "app.tar (app:dev)"), Chain[1] the layer ("layer 3 (sha256:abcdef012345):
+// RUN make"), Path the file in the layer; Layer and Instruction hold the
+// full layer digest and build step. Config items have only Chain[0], and
+// Path "config:Env" (Cmd, Labels, History).
+//
+// A file that a later layer deletes (a whiteout .wh.NAME, an opaque
+// directory .wh..wh..opq) or replaces is still scanned; its findings are
+// flagged InHistoryOnly, with the note in Via (see Finish). A layer shared
+// by several images or platforms is scanned once.
 package image
 
 import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
+	"net/http"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
@@ -33,27 +46,46 @@ import (
 	"github.com/tokenscope/tokenscope/scanner"
 )
 
-// DeletedNote is what a report shows for a file a later layer deletes.
-const DeletedNote = "deleted in a later layer, still recoverable from the image"
+// Notes for content the final image no longer holds.
+const (
+	DeletedNote  = "deleted in a later layer, still recoverable from the image"
+	ReplacedNote = "replaced in a later layer, still recoverable from the image"
+)
+
+// DefaultTimeout bounds the registry requests that resolve a reference
+// (manifests, config), retries included, and how long a layer download may
+// stall.
+const DefaultTimeout = 2 * time.Minute
 
 // Options tune the source.
 type Options struct {
-	// MaxFileSize bounds how much of one layer member is held in memory;
-	// 0 means scanner.DefaultMaxFileSize.
+	// MaxFileSize bounds how much of one layer member is scanned; 0 means
+	// scanner.DefaultMaxFileSize.
 	MaxFileSize int64
 	// Platform ("os/arch[/variant]") selects one platform of an index;
 	// empty means every platform.
 	Platform string
-	// Insecure allows plain http to the registry.
+	// Insecure allows plain http, and TLS certificates that do not
+	// verify, for the registry (loopback and development registries).
 	Insecure bool
-	// Timeout bounds each registry request sequence; 0 means 2 minutes.
+	// Timeout: see DefaultTimeout, which 0 means.
 	Timeout time.Duration
+	// Redact masks the secrets in text the source puts in origins (build
+	// steps, which may hold ARG values); nil leaves the text as it is.
+	Redact func(string) string
+	// Docker is the docker CLI that exports docker-daemon: images; empty
+	// means "docker" on PATH.
+	Docker string
 }
 
 // Source scans the images named by Refs.
 type Source struct {
 	Refs []string
 	Opts Options
+
+	mu     sync.Mutex
+	layers map[string]*layerState // by layer id
+	where  map[string]placed      // by Chain[0] + "\x00" + Chain[1]
 }
 
 // New returns a source over refs.
@@ -62,30 +94,94 @@ func New(refs []string, opts Options) *Source { return &Source{Refs: refs, Opts:
 // Name implements scanner.Source.
 func (s *Source) Name() string { return "image" }
 
-type platformImage struct {
-	img      v1.Image
-	platform string // "" for a single-platform image
+// resolved is one image of a reference.
+type resolved struct {
+	label string // Chain[0]
+	img   v1.Image
+	// diffIDs: the layers are named by their uncompressed digests (a
+	// docker-save tarball, whose layers are stored so); else by the
+	// manifest's blob digests.
+	diffIDs bool
 }
 
-// Walk implements scanner.Source.
+// layerState is what one layer does to the paths of the layers below it.
+type layerState struct {
+	files   []uint64 // sorted hashes of its regular files' paths
+	deleted map[string]bool
+	opaque  map[string]bool
+}
+
+// stack is an image's layers, base first, by id.
+type stack []string
+
+type placed struct {
+	st  stack
+	idx int
+}
+
+type job struct {
+	layer v1.Layer
+	id    string
+	o     scanner.Origin // the origin of the layer's members, Path unset
+	where string         // for skip reasons
+}
+
+func (s *Source) timeout() time.Duration {
+	if s.Opts.Timeout > 0 {
+		return s.Opts.Timeout
+	}
+	return DefaultTimeout
+}
+
+func (s *Source) redact(t string) string {
+	if s.Opts.Redact == nil {
+		return t
+	}
+	return s.Opts.Redact(t)
+}
+
+// Walk implements scanner.Source. A reference that cannot be opened at
+// all is reported in the error Walk returns (after the others are
+// scanned); problems inside an image are skipped items.
 func (s *Source) Walk(ctx context.Context, emit func(scanner.Item) error, skip func(scanner.Skipped)) error {
-	seen := map[string]bool{} // layer digests already scanned
+	s.mu.Lock()
+	s.layers, s.where = map[string]*layerState{}, map[string]placed{}
+	s.mu.Unlock()
+	seen := map[string]bool{}
+	var jobs []job
+	var errs []error
+	var cleanups []func()
+	defer func() {
+		for _, c := range cleanups {
+			c()
+		}
+	}()
 	for _, ref := range s.Refs {
-		imgs, err := s.resolve(ctx, ref)
+		imgs, cleanup, err := s.resolve(ctx, ref)
+		if cleanup != nil {
+			cleanups = append(cleanups, cleanup)
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			skip(scanner.Skipped{Path: ref, Reason: "image: " + err.Error()})
+			errs = append(errs, fmt.Errorf("%s: %w", ref, err))
 			continue
 		}
-		for _, pi := range imgs {
-			if err := s.walkImage(ctx, ref, pi, seen, emit, skip); err != nil {
+		for _, ri := range imgs {
+			js, err := s.plan(ri, seen, emit, skip)
+			if err != nil {
 				return err
 			}
+			jobs = append(jobs, js...)
 		}
 	}
-	return nil
+	for _, j := range jobs {
+		if err := s.walkLayer(ctx, j, emit, skip); err != nil {
+			return err
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func (s *Source) maxSize() int64 {
@@ -95,87 +191,237 @@ func (s *Source) maxSize() int64 {
 	return scanner.DefaultMaxFileSize
 }
 
-// resolve opens ref as an OCI layout directory, a docker-save tarball, or
-// a registry reference.
-func (s *Source) resolve(ctx context.Context, ref string) ([]platformImage, error) {
+// resolve opens ref: a docker-daemon: reference, an OCI layout directory,
+// a docker-save tarball or OCI archive, or a registry reference. cleanup,
+// when not nil, must be called once the images have been read.
+func (s *Source) resolve(ctx context.Context, ref string) (imgs []resolved, cleanup func(), err error) {
 	var want *v1.Platform
 	if s.Opts.Platform != "" {
 		p, err := v1.ParsePlatform(s.Opts.Platform)
 		if err != nil {
-			return nil, fmt.Errorf("--platform: %w", err)
+			return nil, nil, fmt.Errorf("--platform: %w", err)
 		}
 		want = p
+	}
+	if strings.HasPrefix(ref, DaemonPrefix) {
+		p, cleanup, err := exportFromDaemon(ctx, s.Opts.Docker, strings.TrimPrefix(ref, DaemonPrefix))
+		if err != nil {
+			return nil, nil, err
+		}
+		imgs, c2, err := s.fromFile(p, ref, want, true)
+		return imgs, join(c2, cleanup), err
 	}
 	if fi, err := os.Stat(ref); err == nil {
 		if fi.IsDir() {
 			lp, err := layout.FromPath(ref)
 			if err != nil {
-				return nil, fmt.Errorf("not an OCI layout: %w", err)
+				return nil, nil, fmt.Errorf("not an OCI image layout (no index.json): %w", err)
 			}
 			idx, err := lp.ImageIndex()
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
-			return fromIndex(idx, want)
+			imgs, err := fromIndex(ref, idx, want)
+			return imgs, nil, err
 		}
-		img, err := tarball.ImageFromPath(ref, nil)
-		if err != nil {
-			return nil, fmt.Errorf("not a docker-save tarball: %w", err)
-		}
-		return []platformImage{{img: img}}, nil
+		return s.fromFile(ref, ref, want, false)
 	}
 	if looksLikePath(ref) {
-		return nil, fmt.Errorf("no such file or directory")
+		return nil, nil, fmt.Errorf("no such file or directory")
 	}
+	return s.fromRegistry(ctx, ref, want)
+}
+
+func join(a, b func()) func() {
+	return func() {
+		if a != nil {
+			a()
+		}
+		if b != nil {
+			b()
+		}
+	}
+}
+
+// fromFile opens a docker-save tarball or an OCI archive. label names it
+// in origins; daemon says the tarball came from the daemon (its label
+// already names the image).
+func (s *Source) fromFile(p, label string, want *v1.Platform, daemon bool) ([]resolved, func(), error) {
+	tb, err := openTarBlobs(p)
+	if err != nil {
+		if isGzip(p) {
+			return nil, nil, errors.New("a compressed tarball: decompress it first (gunzip -k), then scan the .tar")
+		}
+		return nil, nil, fmt.Errorf("not a docker-save tarball or OCI archive: %w", err)
+	}
+	switch {
+	case tb.has("manifest.json"):
+		tb.Close()
+		imgs, err := fromDockerTarball(p, label, want, daemon)
+		return imgs, nil, err
+	case tb.isOCIArchive():
+		raw, err := tb.bytes("index.json")
+		if err != nil {
+			tb.Close()
+			return nil, nil, err
+		}
+		idx, err := newOCIIndex(tarStore{tb}, raw)
+		if err != nil {
+			tb.Close()
+			return nil, nil, err
+		}
+		imgs, err := fromIndex(label, idx, want)
+		return imgs, func() { tb.Close() }, err
+	}
+	tb.Close()
+	return nil, nil, errors.New("neither a docker-save tarball (no manifest.json) nor an OCI archive (no oci-layout and index.json)")
+}
+
+func isGzip(p string) bool {
+	f, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var b [2]byte
+	n, _ := io.ReadFull(f, b[:])
+	return n == 2 && b[0] == 0x1f && b[1] == 0x8b
+}
+
+func fromDockerTarball(p, label string, want *v1.Platform, daemon bool) ([]resolved, error) {
+	opener := func() (io.ReadCloser, error) { return os.Open(p) }
+	m, err := tarball.LoadManifest(opener)
+	if err != nil {
+		return nil, fmt.Errorf("docker-save manifest.json: %w", err)
+	}
+	var out []resolved
+	for i, d := range m {
+		var tag *name.Tag
+		if len(d.RepoTags) > 0 {
+			t, err := name.NewTag(d.RepoTags[0])
+			if err != nil {
+				return nil, fmt.Errorf("manifest.json: %w", err)
+			}
+			tag = &t
+		} else if len(m) > 1 {
+			return nil, fmt.Errorf("manifest.json: image %d of %d has no tag to tell it from the others", i+1, len(m))
+		}
+		img, err := tarball.Image(opener, tag)
+		if err != nil {
+			return nil, err
+		}
+		l := label
+		if tag != nil && !daemon {
+			l += " (" + d.RepoTags[0] + ")"
+		}
+		if want != nil {
+			cf, err := img.ConfigFile()
+			if err != nil {
+				return nil, fmt.Errorf("image config: %w", err)
+			}
+			if cf.Platform() == nil || !cf.Platform().Satisfies(*want) {
+				continue
+			}
+		}
+		out = append(out, resolved{label: l, img: img, diffIDs: true})
+	}
+	if len(out) == 0 && want != nil {
+		return nil, fmt.Errorf("no image for platform %s", want.String())
+	}
+	return out, nil
+}
+
+// transport is the registry transport: remote's default, with a bound on
+// how long a response's headers may take, and --insecure-registry's TLS.
+func (s *Source) transport() http.RoundTripper {
+	t := remote.DefaultTransport.(*http.Transport).Clone()
+	t.ResponseHeaderTimeout = s.timeout()
+	if s.Opts.Insecure {
+		t.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // asked for with --insecure-registry
+	}
+	return t
+}
+
+// fromRegistry resolves a registry reference. Manifests and configs are
+// fetched now, within the timeout (retries included); the layers later,
+// while Walk reads them, under the same context (cleanup releases it).
+func (s *Source) fromRegistry(ctx context.Context, ref string, want *v1.Platform) ([]resolved, func(), error) {
 	var nopts []name.Option
 	if s.Opts.Insecure {
 		nopts = append(nopts, name.Insecure)
 	}
 	r, err := name.ParseReference(ref, nopts...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	timeout := s.Opts.Timeout
-	if timeout == 0 {
-		timeout = 2 * time.Minute
+	timeout := s.timeout()
+	rctx, cancel := context.WithCancel(ctx)
+	var expired atomic.Bool
+	timer := time.AfterFunc(timeout, func() { expired.Store(true); cancel() })
+	fail := func(err error) ([]resolved, func(), error) {
+		timer.Stop()
+		cancel()
+		if expired.Load() {
+			return nil, nil, fmt.Errorf("registry %s did not answer within %s", r.Context().RegistryStr(), timeout)
+		}
+		return nil, nil, err
 	}
-	rctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	ropts := []remote.Option{
+	desc, err := remote.Get(r,
 		remote.WithContext(rctx),
+		remote.WithTransport(s.transport()),
 		remote.WithAuthFromKeychain(authn.DefaultKeychain),
 		remote.WithRetryBackoff(remote.Backoff{Duration: 200 * time.Millisecond, Factor: 2, Jitter: 0.1, Steps: 3}),
-	}
-	desc, err := remote.Get(r, ropts...)
+	)
 	if err != nil {
-		if errors.Is(rctx.Err(), context.DeadlineExceeded) {
-			return nil, fmt.Errorf("registry did not answer within %s: %w", timeout, err)
-		}
-		return nil, err
+		return fail(err)
 	}
-	// Layers are fetched later, during Walk: they use the caller's context.
-	ropts[0] = remote.WithContext(ctx)
+	base := ref
+	if i := strings.IndexByte(ref, '@'); i >= 0 {
+		base = ref[:i]
+	}
+	var imgs []resolved
 	if desc.MediaType.IsIndex() {
-		idx, err := remote.Index(r, ropts...)
+		idx, err := desc.ImageIndex()
 		if err != nil {
-			return nil, err
+			return fail(err)
 		}
-		return fromIndex(idx, want)
+		if imgs, err = fromIndex(base, idx, want); err != nil {
+			return fail(err)
+		}
+	} else {
+		img, err := desc.Image()
+		if err != nil {
+			return fail(err)
+		}
+		imgs = []resolved{{label: base + "@" + desc.Digest.String(), img: img}}
 	}
-	img, err := remote.Image(r, ropts...)
-	if err != nil {
-		return nil, err
+	for _, ri := range imgs {
+		// fetch (and cache) each config and manifest within the timeout
+		cf, err := ri.img.ConfigFile()
+		if err != nil {
+			return fail(err)
+		}
+		if _, err := ri.img.Manifest(); err != nil {
+			return fail(err)
+		}
+		if want != nil && !desc.MediaType.IsIndex() && cf.Platform() != nil && !cf.Platform().Satisfies(*want) {
+			return fail(fmt.Errorf("no image for platform %s (the image is %s)", want.String(), cf.Platform().String()))
+		}
 	}
-	return []platformImage{{img: img}}, nil
+	if !timer.Stop() {
+		return fail(rctx.Err())
+	}
+	return imgs, cancel, nil
 }
 
-// fromIndex lists the images of idx (recursively), filtered by want.
-func fromIndex(idx v1.ImageIndex, want *v1.Platform) ([]platformImage, error) {
+// fromIndex lists the images of idx (recursively), filtered by want; base
+// names the index in labels.
+func fromIndex(base string, idx v1.ImageIndex, want *v1.Platform) ([]resolved, error) {
 	im, err := idx.IndexManifest()
 	if err != nil {
 		return nil, err
 	}
-	var out []platformImage
+	var out []resolved
 	for _, d := range im.Manifests {
 		switch {
 		case d.MediaType.IsIndex():
@@ -183,7 +429,7 @@ func fromIndex(idx v1.ImageIndex, want *v1.Platform) ([]platformImage, error) {
 			if err != nil {
 				return nil, err
 			}
-			sub, err := fromIndex(child, want)
+			sub, err := fromIndex(base, child, want)
 			if err != nil {
 				return nil, err
 			}
@@ -199,11 +445,11 @@ func fromIndex(idx v1.ImageIndex, want *v1.Platform) ([]platformImage, error) {
 			if err != nil {
 				return nil, err
 			}
-			p := ""
-			if d.Platform != nil {
-				p = d.Platform.String()
+			l := base + "@" + d.Digest.String()
+			if d.Platform != nil && len(im.Manifests) > 1 {
+				l += " (" + d.Platform.String() + ")"
 			}
-			out = append(out, platformImage{img: img, platform: p})
+			out = append(out, resolved{label: l, img: img})
 		}
 	}
 	if len(out) == 0 && want != nil {
@@ -212,46 +458,74 @@ func fromIndex(idx v1.ImageIndex, want *v1.Platform) ([]platformImage, error) {
 	return out, nil
 }
 
-func (s *Source) walkImage(ctx context.Context, ref string, pi platformImage, seen map[string]bool, emit func(scanner.Item) error, skip func(scanner.Skipped)) error {
-	label := ref
-	if pi.platform != "" {
-		label = ref + " (" + pi.platform + ")"
-	}
-	cf, err := pi.img.ConfigFile()
+// plan emits the image's config items and returns a job for each layer
+// not seen before.
+func (s *Source) plan(ri resolved, seen map[string]bool, emit func(scanner.Item) error, skip func(scanner.Skipped)) ([]job, error) {
+	cf, err := ri.img.ConfigFile()
 	if err != nil {
-		skip(scanner.Skipped{Path: label, Reason: "image config: " + err.Error()})
-		return nil
+		skip(scanner.Skipped{Path: ri.label, Reason: "image config: " + err.Error(), Kind: scanner.SkipUnreadable})
+		return nil, nil
 	}
-	if err := s.emitConfig(label, cf, emit); err != nil {
-		return err
+	if err := emitConfig(ri.label, cf, emit); err != nil {
+		return nil, err
 	}
-	layers, err := pi.img.Layers()
+	layers, err := ri.img.Layers()
 	if err != nil {
-		skip(scanner.Skipped{Path: label, Reason: "image layers: " + err.Error()})
-		return nil
+		skip(scanner.Skipped{Path: ri.label, Reason: "image layers: " + err.Error(), Kind: scanner.SkipUnreadable})
+		return nil, nil
 	}
-	instr := instructions(cf, len(layers))
-	w := &whiteouts{}
-	for i := len(layers) - 1; i >= 0; i-- {
-		if err := ctx.Err(); err != nil {
-			return err
+	ids, err := layerIDs(ri, cf, len(layers))
+	if err != nil {
+		skip(scanner.Skipped{Path: ri.label, Reason: "image layers: " + err.Error(), Kind: scanner.SkipUnreadable})
+		return nil, nil
+	}
+	steps := createdBy(cf, len(layers))
+	st := stack(ids)
+	var jobs []job
+	for i, l := range layers {
+		o := scanner.Origin{
+			Kind:        "image",
+			Layer:       ids[i],
+			Instruction: s.redact(steps[i]),
+			Chain:       []string{ri.label, layerLabel(i+1, ids[i], s.redact(Step(steps[i])))},
 		}
-		l := layers[i]
-		dg, err := l.Digest()
-		if err != nil {
-			skip(scanner.Skipped{Path: label, Reason: fmt.Sprintf("layer %d: %v", i, err)})
+		s.mu.Lock()
+		s.where[o.Chain[0]+"\x00"+o.Chain[1]] = placed{st: st, idx: i}
+		s.mu.Unlock()
+		if seen[ids[i]] {
 			continue
 		}
-		if err := s.walkLayer(ctx, label, l, dg.String(), instr[i], i, w, seen, emit, skip); err != nil {
-			return err
-		}
+		seen[ids[i]] = true
+		jobs = append(jobs, job{layer: l, id: ids[i], o: o, where: ri.label + "!" + o.Chain[1]})
 	}
-	return nil
+	return jobs, nil
 }
 
-// instructions maps each layer to the created_by of the history entry
-// that made it (history entries with empty_layer make none).
-func instructions(cf *v1.ConfigFile, n int) []string {
+// layerIDs names each layer without reading it.
+func layerIDs(ri resolved, cf *v1.ConfigFile, n int) ([]string, error) {
+	var ids []string
+	if ri.diffIDs {
+		for _, h := range cf.RootFS.DiffIDs {
+			ids = append(ids, h.String())
+		}
+	} else {
+		m, err := ri.img.Manifest()
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range m.Layers {
+			ids = append(ids, d.Digest.String())
+		}
+	}
+	if len(ids) != n {
+		return nil, fmt.Errorf("%d layers, %d layer digests", n, len(ids))
+	}
+	return ids, nil
+}
+
+// createdBy maps each layer to the created_by of the history entry that
+// made it (history entries with empty_layer make none).
+func createdBy(cf *v1.ConfigFile, n int) []string {
 	out := make([]string, n)
 	i := 0
 	for _, h := range cf.History {
@@ -267,7 +541,7 @@ func instructions(cf *v1.ConfigFile, n int) []string {
 	return out
 }
 
-func (s *Source) emitConfig(label string, cf *v1.ConfigFile, emit func(scanner.Item) error) error {
+func emitConfig(label string, cf *v1.ConfigFile, emit func(scanner.Item) error) error {
 	var hist []string
 	for _, h := range cf.History {
 		if h.CreatedBy != "" {
@@ -314,54 +588,36 @@ func memItem(o scanner.Origin, data []byte) scanner.Item {
 	}
 }
 
-// whiteouts are the deletions made by the layers above the one being read.
-type whiteouts struct {
-	deleted map[string]bool // paths removed (files or whole directories)
-	opaque  map[string]bool // directories whose lower contents are hidden
-}
-
-func (w *whiteouts) hides(p string) bool {
-	for q := p; q != "." && q != "/" && q != ""; q = path.Dir(q) {
-		if w.deleted[q] {
-			return true
-		}
-		if q != p && w.opaque[q] {
-			return true
-		}
-	}
-	return false
-}
-
 func cleanName(n string) string {
 	n = path.Clean("/" + strings.ReplaceAll(n, "\\", "/"))
 	return strings.TrimPrefix(n, "/")
 }
 
-func (s *Source) walkLayer(ctx context.Context, label string, l v1.Layer, digest, instr string, idx int, w *whiteouts, seen map[string]bool, emit func(scanner.Item) error, skip func(scanner.Skipped)) error {
-	// The whiteouts of this layer apply to the layers below it only.
-	var newDeleted, newOpaque []string
+func pathHash(p string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(p))
+	return h.Sum64()
+}
+
+// walkLayer reads one layer's tar stream and emits its regular files,
+// recording its whiteouts and files for Finish.
+func (s *Source) walkLayer(ctx context.Context, j job, emit func(scanner.Item) error, skip func(scanner.Skipped)) error {
+	ls := &layerState{deleted: map[string]bool{}, opaque: map[string]bool{}}
 	defer func() {
-		if w.deleted == nil {
-			w.deleted, w.opaque = map[string]bool{}, map[string]bool{}
-		}
-		for _, p := range newDeleted {
-			w.deleted[p] = true
-		}
-		for _, p := range newOpaque {
-			w.opaque[p] = true
-		}
+		slices.Sort(ls.files)
+		s.mu.Lock()
+		s.layers[j.id] = ls
+		s.mu.Unlock()
 	}()
-	scan := !seen[digest]
-	seen[digest] = true
-	where := label + "@" + digest
-	rc, err := l.Uncompressed()
+	rc, err := j.layer.Uncompressed()
 	if err != nil {
-		skip(scanner.Skipped{Path: where, Reason: "layer: " + err.Error()})
+		skip(scanner.Skipped{Path: j.where, Reason: "layer: " + err.Error(), Kind: scanner.SkipUnreadable})
 		return nil
 	}
 	defer rc.Close()
 	tr := tar.NewReader(rc)
 	max := s.maxSize()
+	members := 0
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -371,7 +627,7 @@ func (s *Source) walkLayer(ctx context.Context, label string, l v1.Layer, digest
 			return nil
 		}
 		if err != nil {
-			skip(scanner.Skipped{Path: where, Reason: "layer is truncated or corrupt: " + err.Error(), Partial: true})
+			skip(scanner.Skipped{Path: j.where, Reason: "layer is truncated or corrupt: " + err.Error(), Kind: scanner.SkipCorrupt, Partial: members > 0})
 			return nil
 		}
 		p := cleanName(hdr.Name)
@@ -379,25 +635,24 @@ func (s *Source) walkLayer(ctx context.Context, label string, l v1.Layer, digest
 		if strings.HasPrefix(base, ".wh.") {
 			dir := path.Dir(p)
 			if base == ".wh..wh..opq" {
-				newOpaque = append(newOpaque, dir)
+				ls.opaque[dir] = true
 			} else {
-				newDeleted = append(newDeleted, path.Join(dir, strings.TrimPrefix(base, ".wh.")))
+				ls.deleted[path.Join(dir, strings.TrimPrefix(base, ".wh."))] = true
 			}
 			continue
 		}
-		if !scan || (hdr.Typeflag != tar.TypeReg && hdr.Typeflag != tar.TypeRegA) {
+		if hdr.Typeflag != tar.TypeReg && hdr.Typeflag != tar.TypeRegA {
 			continue
 		}
-		o := scanner.Origin{Kind: "image", Path: p, Layer: digest, Instruction: instr, Chain: []string{label}}
-		if w.hides(p) {
-			o.InHistoryOnly = true
-			o.Via = DeletedNote
-		}
+		ls.files = append(ls.files, pathHash(p))
+		members++
+		o := j.o
+		o.Path = p
 		// Read the member now (the tar stream is sequential), bounded by
 		// one byte more than is scanned so the engine sees the truncation.
 		data, err := io.ReadAll(io.LimitReader(tr, max+1))
 		if err != nil {
-			skip(scanner.Skipped{Path: where + "!/" + p, Reason: "layer is truncated or corrupt: " + err.Error(), Partial: true})
+			skip(scanner.Skipped{Path: j.where + "!/" + p, Reason: "layer is truncated or corrupt: " + err.Error(), Kind: scanner.SkipCorrupt, Partial: true})
 			return nil
 		}
 		it := memItem(o, data)
@@ -408,9 +663,66 @@ func (s *Source) walkLayer(ctx context.Context, label string, l v1.Layer, digest
 	}
 }
 
+// Finish implements scanner.Finisher: it flags the findings (and skipped
+// items) of files that a later layer of their image deletes or replaces.
+// It runs once every layer has been read, so layers may be read in any
+// order.
+func (s *Source) Finish(ctx context.Context, res *scanner.Result) error {
+	for i := range res.Findings {
+		s.mark(&res.Findings[i].Origin)
+	}
+	for i := range res.Skipped {
+		if o := res.Skipped[i].Origin; o != nil {
+			s.mark(o)
+		}
+	}
+	return nil
+}
+
+func (s *Source) mark(o *scanner.Origin) {
+	if o.Kind != "image" || len(o.Chain) < 2 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	pl, ok := s.where[o.Chain[0]+"\x00"+o.Chain[1]]
+	if !ok {
+		return
+	}
+	p := o.Path
+	if len(o.Chain) > 2 {
+		p = o.Chain[2] // the layer's file holding a nested archive
+	}
+	if note := s.hidden(pl, p); note != "" {
+		o.InHistoryOnly = true
+		o.Via = note
+	}
+}
+
+// hidden says whether a layer above pl.idx in its image deletes or
+// replaces p. s.mu is held.
+func (s *Source) hidden(pl placed, p string) string {
+	h := pathHash(p)
+	for _, id := range pl.st[pl.idx+1:] {
+		ls := s.layers[id]
+		if ls == nil {
+			continue // not read (its image could not be read)
+		}
+		for q := p; q != "." && q != "/" && q != ""; q = path.Dir(q) {
+			if ls.deleted[q] || (q != p && ls.opaque[q]) {
+				return DeletedNote
+			}
+		}
+		if _, found := slices.BinarySearch(ls.files, h); found {
+			return ReplacedNote
+		}
+	}
+	return ""
+}
+
 // looksLikePath tells a file name that does not exist from a reference, so
 // that a typo never goes to a registry.
 func looksLikePath(ref string) bool {
 	return strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, "./") || strings.HasPrefix(ref, "../") ||
-		strings.HasSuffix(ref, ".tar") || strings.HasSuffix(ref, ".tar.gz")
+		strings.HasSuffix(ref, ".tar") || strings.HasSuffix(ref, ".tar.gz") || ref == "." || ref == ".."
 }
