@@ -48,8 +48,9 @@ import (
 // Conditions beyond testscript's own: [root] (running as uid 0, where file
 // permissions do not stop reads).
 //
-// Every script starts with NO_COLOR=1 (unset it with "env NO_COLOR=") and
-// testscript's own environment (HOME=/no-home, a fresh $WORK).
+// Every script starts with NO_COLOR=1 (unset it with "env NO_COLOR="),
+// $TOKENSCOPE_SRC (the repository's root) and testscript's own
+// environment (HOME=/no-home, a fresh $WORK).
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"tokenscope": func() { os.Exit(run(os.Args[1:], systemStreams())) },
@@ -87,6 +88,11 @@ func scriptSetup(env *testscript.Env) error {
 	h.Write([]byte(filepath.Base(env.WorkDir)))
 	env.Values[genKey] = &genState{gen: testtoken.New(h.Sum64())}
 	env.Setenv("NO_COLOR", "1")
+	// the repository's root, for scripts that run its shell scripts
+	// (scripts/action/*.sh)
+	if wd, err := os.Getwd(); err == nil {
+		env.Setenv("TOKENSCOPE_SRC", filepath.Clean(filepath.Join(wd, "..", "..")))
+	}
 	return nil
 }
 
