@@ -445,5 +445,12 @@ func TestCodeDetectorsThroughEngine(t *testing.T) {
 				t.Errorf("chunk %d: %s found %d times", chunk, rule, got[s])
 			}
 		}
+		var ids []string
+		for _, f := range fs {
+			ids = append(ids, f.RuleID)
+		}
+		if u := detectors.Unregistered(ids...); len(u) > 0 {
+			t.Errorf("chunk %d: code detectors emit unregistered rule ids %v", chunk, u)
+		}
 	}
 }

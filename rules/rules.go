@@ -7,7 +7,9 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -55,8 +57,19 @@ func specsFrom(fsys fs.FS) ([]detectors.RuleSpec, error) {
 	return out, nil
 }
 
-// Load compiles every embedded rule.
-func Load() ([]*detectors.Rule, error) { return LoadFS(files) }
+// Load compiles every embedded rule, once per process: later calls (the
+// detector set, the rule registry) share the compiled rules, which are
+// immutable and safe for concurrent use. The slice is the caller's.
+func Load() ([]*detectors.Rule, error) {
+	loaded.once.Do(func() { loaded.rules, loaded.err = LoadFS(files) })
+	return slices.Clone(loaded.rules), loaded.err
+}
+
+var loaded struct {
+	once  sync.Once
+	rules []*detectors.Rule
+	err   error
+}
 
 // LoadFS compiles the rules of every *.yaml file at the top of fsys, with
 // the same checks as the built-in ones (unknown fields, duplicate ids,

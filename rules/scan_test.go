@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/tokenscope/tokenscope/detectors"
 	"github.com/tokenscope/tokenscope/internal/testtoken"
 	"github.com/tokenscope/tokenscope/rules"
 	"github.com/tokenscope/tokenscope/scanner"
@@ -63,6 +64,20 @@ func TestScanDirFindsEveryRule(t *testing.T) {
 		}
 		if !inAll[s.ID] {
 			t.Errorf("%s: not found in the shared .env file", s.ID)
+		}
+	}
+	// every id the examples made any detector emit (YAML rules, code
+	// detectors on the same content) is registered
+	var ids []string
+	for _, f := range res.Findings {
+		ids = append(ids, f.RuleID)
+	}
+	if u := detectors.Unregistered(ids...); len(u) > 0 {
+		t.Errorf("rule examples emit unregistered rule ids %v", u)
+	}
+	for _, s := range specs {
+		if e, ok := detectors.Lookup(s.ID); !ok || e.Source != detectors.SourceRule {
+			t.Errorf("%s: registry has %+v, want a YAML rule", s.ID, e)
 		}
 	}
 }

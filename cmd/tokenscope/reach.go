@@ -11,7 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tokenscope/tokenscope/detectors"
 	"github.com/tokenscope/tokenscope/detectors/scope"
 	"github.com/tokenscope/tokenscope/policy"
 	"github.com/tokenscope/tokenscope/reporters"
@@ -259,12 +258,10 @@ func runReach(cmd *cobra.Command, s *Streams, opts *ReachOptions) error {
 	finishReach(eng, res, plan, opts.Home)
 	newPolicy(opts.FailOn).Apply(res)
 	v := newVerdict(res, plan.home.Stores())
-	infos := infoMap(set)
-	for _, r := range home.Rules() {
-		infos[r.ID] = detectors.Info{ID: r.ID, Provider: r.Provider, Kind: r.Kind, Description: r.Description}
+	infos, ierr := ruleInfos()
+	if ierr != nil {
+		return ierr
 	}
-	infos[env.RuleNamed] = detectors.Info{ID: env.RuleNamed, Provider: "unknown", Kind: "credential named as such",
-		Description: "a value stored under a name that says it is a credential (RAILWAY_API_TOKEN, DB_PASSWORD), whatever its format"}
 	cwd, _ := os.Getwd()
 	run := reporters.Run{
 		ToolName: "tokenscope", ToolVersion: version, Command: "reach",

@@ -22,7 +22,7 @@ func newCmdRules(s *Streams) *cobra.Command {
 	var asJSON, literals bool
 	list := &cobra.Command{
 		Use:   "list",
-		Short: "List every built-in rule: id, provider, credential kind, severity of its base scope",
+		Short: "List every rule id a finding can name: id, provider, credential kind, severity of its base scope, and what emits it (rule, code, store, env)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			set, err := rules.BuiltinSet()
@@ -39,21 +39,25 @@ func newCmdRules(s *Streams) *cobra.Command {
 				}
 				return nil
 			}
-			infos := set.Infos()
+			reg, err := detectors.Registry()
+			if err != nil {
+				return err
+			}
+			entries := reg.Entries()
 			if asJSON {
 				enc := json.NewEncoder(s.Out)
 				enc.SetIndent("", "  ")
-				return enc.Encode(infos)
+				return enc.Encode(entries)
 			}
 			tw := tabwriter.NewWriter(s.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tPROVIDER\tKIND\tBASE SEVERITY")
-			for _, inf := range infos {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", inf.ID, inf.Provider, inf.Kind, inf.Base.Severity())
+			fmt.Fprintln(tw, "ID\tPROVIDER\tKIND\tBASE SEVERITY\tFROM")
+			for _, e := range entries {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.ID, e.Provider, e.Kind, e.Base.Severity(), e.Source)
 			}
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(s.Out, "%d rules\n", len(infos))
+			_, err = fmt.Fprintf(s.Out, "%d rules\n", len(entries))
 			return err
 		},
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tokenscope/tokenscope/detectors"
 	"github.com/tokenscope/tokenscope/detectors/scope"
 	"github.com/tokenscope/tokenscope/policy"
 	"github.com/tokenscope/tokenscope/reporters"
@@ -186,9 +185,9 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 		eng.MergeDirect(res, ds)
 	}
 	newPolicy(opts.FailOn).Apply(res)
-	infos := infoMap(set)
-	for _, r := range home.Rules() {
-		infos[r.ID] = detectors.Info{ID: r.ID, Provider: r.Provider, Kind: r.Kind, Description: r.Description}
+	infos, ierr := ruleInfos()
+	if ierr != nil {
+		return ierr
 	}
 	cwd, _ := os.Getwd() // SARIF's %SRCROOT%; left out when unknown
 	rerr := report(s, opts.Format, opts.Output, reporters.Run{

@@ -9,12 +9,14 @@ import (
 	"github.com/tokenscope/tokenscope/scanner/binary"
 )
 
-func infoMap(set *detectors.Set) map[string]detectors.Info {
-	m := map[string]detectors.Info{}
-	for _, inf := range set.Infos() {
-		m[inf.ID] = inf
+// ruleInfos describes every rule id a finding may name (the registry:
+// YAML rules, code detectors, store formats, named credentials).
+func ruleInfos() (map[string]detectors.Info, error) {
+	reg, err := detectors.Registry()
+	if err != nil {
+		return nil, err
 	}
-	return m
+	return reg.Infos(), nil
 }
 
 // defaultExpanders are the expanders every scan runs: packages with

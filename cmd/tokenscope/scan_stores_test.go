@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tokenscope/tokenscope/detectors"
 	"github.com/tokenscope/tokenscope/detectors/scope"
 	"github.com/tokenscope/tokenscope/internal/testtoken"
 )
@@ -69,5 +70,14 @@ func TestScanFindsStoresAsReach(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(fake.Dir, ".kube/config")); err != nil {
 		t.Fatal(err)
+	}
+	// every rule id either command reported is in the registry that
+	// rules list prints
+	var ids []string
+	for _, h := range append(reach, scan...) {
+		ids = append(ids, h.RuleID)
+	}
+	if u := detectors.Unregistered(ids...); len(u) > 0 {
+		t.Errorf("unregistered rule ids reported: %v", u)
 	}
 }

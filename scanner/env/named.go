@@ -3,6 +3,7 @@ package env
 import (
 	"strings"
 
+	"github.com/tokenscope/tokenscope/detectors"
 	"github.com/tokenscope/tokenscope/detectors/scope"
 )
 
@@ -10,6 +11,15 @@ import (
 // stored under (an environment variable, a .env entry, an MCP server's env
 // block) rather than by its format.
 const RuleNamed = "credential-by-name"
+
+// NamedInfo describes RuleNamed; it is registered (detectors.Registry)
+// when a program links this package.
+var NamedInfo = detectors.Info{ID: RuleNamed, Provider: "unknown", Kind: "credential named as such",
+	Description: "a value stored under a name that says it is a credential (RAILWAY_API_TOKEN, DB_PASSWORD), whatever its format"}
+
+func init() {
+	detectors.Register(detectors.SourceEnv, func() ([]detectors.Info, error) { return []detectors.Info{NamedInfo}, nil })
+}
 
 // Named is what a variable's name says about its value.
 type Named struct {

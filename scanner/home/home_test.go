@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tokenscope/tokenscope/detectors"
 	"github.com/tokenscope/tokenscope/detectors/scope"
 	"github.com/tokenscope/tokenscope/internal/testtoken"
 	"github.com/tokenscope/tokenscope/rules"
@@ -69,6 +70,9 @@ func TestEveryStoreIsFound(t *testing.T) {
 				t.Errorf("%s: finding %s has no line", rel, f.RuleID)
 			}
 		}
+	}
+	if u := detectors.Unregistered(ruleIDs(res.Findings)...); len(u) > 0 {
+		t.Errorf("home stores emit unregistered rule ids %v", u)
 	}
 	// a parsed value is never reported again beside a detector's finding
 	// of it at the same place

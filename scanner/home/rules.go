@@ -3,6 +3,7 @@ package home
 import (
 	"sort"
 
+	"github.com/tokenscope/tokenscope/detectors"
 	"github.com/tokenscope/tokenscope/scanner"
 )
 
@@ -69,5 +70,17 @@ func sortDirect(ds []scanner.Direct) {
 			return a.Line < b.Line
 		}
 		return a.RuleID < b.RuleID
+	})
+}
+
+// The store formats' rule ids are registered (detectors.Registry) when a
+// program links this package.
+func init() {
+	detectors.Register(detectors.SourceStore, func() ([]detectors.Info, error) {
+		var out []detectors.Info
+		for _, r := range Rules() {
+			out = append(out, detectors.Info{ID: r.ID, Provider: r.Provider, Kind: r.Kind, Description: r.Description})
+		}
+		return out, nil
 	})
 }
