@@ -16,6 +16,10 @@ const (
 	SourceCode  RuleSource = "code"  // a code detector (CodeDetectors)
 	SourceStore RuleSource = "store" // a credential-store format (scanner/home)
 	SourceEnv   RuleSource = "env"   // a value named as a credential (scanner/env)
+	// SourceCustom marks a rule loaded at run time from a user's rule
+	// file; such rules are not in Registry (it lists what the program
+	// itself can emit): a command adds them to a copy (Clone, Add).
+	SourceCustom RuleSource = "custom"
 )
 
 // Entry is one registered rule: its Info and which kinds of code emit it.
@@ -82,6 +86,16 @@ func (r *RuleRegistry) Infos() map[string]Info {
 		m[id] = e.Info
 	}
 	return m
+}
+
+// Clone returns a copy of r that can be added to without changing r.
+func (r *RuleRegistry) Clone() *RuleRegistry {
+	c := NewRuleRegistry()
+	for id, e := range r.entries {
+		e.AlsoFrom = slices.Clone(e.AlsoFrom)
+		c.entries[id] = e
+	}
+	return c
 }
 
 // Len is the number of registered rules.

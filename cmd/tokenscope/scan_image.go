@@ -158,10 +158,14 @@ func runScanImage(cmd *cobra.Command, s *Streams, opts *ImageOptions) error {
 		// interrupted: report what was found so far, marked incomplete
 	}
 	newPolicy(opts.FailOn).Apply(res)
+	infos, ierr := ruleInfos()
+	if ierr != nil {
+		return ierr
+	}
 	cwd, _ := os.Getwd()
 	rerr := report(s, opts.Format, opts.Output, reporters.Run{
 		ToolName: "tokenscope", ToolVersion: version, Command: "scan image",
-		Category: opts.Category, Roots: opts.Refs, Rules: infoMap(set), FailOn: opts.FailOn,
+		Category: opts.Category, Roots: opts.Refs, Rules: infos, FailOn: opts.FailOn,
 		ShowSecrets: opts.ShowSecrets, Color: s.colorAllowed() && opts.Output == "",
 		BaseDir: cwd, Incomplete: err != nil,
 	}, res)
