@@ -50,3 +50,23 @@ func TestRegistryHoldsCodeDetectors(t *testing.T) {
 		t.Errorf("Unregistered: %v", u)
 	}
 }
+
+func TestRuleRegistryClone(t *testing.T) {
+	r := detectors.NewRuleRegistry()
+	if err := r.Add(detectors.SourceRule, detectors.Info{ID: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	c := r.Clone()
+	if err := c.Add(detectors.SourceCustom, detectors.Info{ID: "mine"}, detectors.Info{ID: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := r.Lookup("mine"); ok || r.Len() != 1 {
+		t.Error("Add on a clone changed the original")
+	}
+	if e, _ := r.Lookup("a"); len(e.AlsoFrom) != 0 {
+		t.Errorf("original a: %+v", e)
+	}
+	if e, ok := c.Lookup("mine"); !ok || e.Source != detectors.SourceCustom {
+		t.Errorf("clone: %+v", e)
+	}
+}
