@@ -31,6 +31,7 @@ type jsonReport struct {
 	Roots    []string          `json:"roots"`
 	FailOn   string            `json:"fail_on"`
 	Complete bool              `json:"complete"`
+	FPScheme string            `json:"fingerprint_scheme"` // docs/fingerprint.md
 	Summary  jsonSummary       `json:"summary"`
 	Findings []jsonFinding     `json:"findings"`
 	Skipped  []scanner.Skipped `json:"skipped"`
@@ -152,6 +153,7 @@ func buildJSONReport(run Run, res *scanner.Result) jsonReport {
 		Roots:    roots,
 		FailOn:   run.FailOn.String(),
 		Complete: !run.Incomplete,
+		FPScheme: fingerprintScheme(run),
 		Summary: jsonSummary{
 			Items: res.Stats.Items, Bytes: res.Stats.Bytes, DurationMS: res.Stats.Duration.Milliseconds(),
 			Findings: len(res.Findings), Skipped: len(res.Skipped), BySeverity: by, ByRadius: byRadius, Failing: failing,
@@ -167,4 +169,12 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
+}
+
+// fingerprintScheme is run.FingerprintScheme, "v2" when unset.
+func fingerprintScheme(run Run) string {
+	if run.FingerprintScheme == "" {
+		return "v2"
+	}
+	return run.FingerprintScheme
 }

@@ -45,6 +45,9 @@ type Run struct {
 	// Incomplete is set when the scan stopped early (interrupted): the
 	// report holds only what was found before it stopped.
 	Incomplete bool
+	// FingerprintScheme is scanner.Fingerprinter.Scheme: how the findings'
+	// fingerprints were made ("v2", "v2-keyed:<key id>"); empty means "v2".
+	FingerprintScheme string
 }
 
 // A Reporter writes one report. The error contract: an error means w may

@@ -592,7 +592,7 @@ func sarifResultOf(run Run, f scanner.Finding, ruleIndex int, bases map[string]b
 		RelatedLocations: related,
 		PartialFingerprints: map[string]string{
 			"primaryLocationLineHash": lineHash,
-			"credentialHash/v1":       f.Fingerprint,
+			"credentialHash/v2":       f.Fingerprint,
 		},
 		Suppressions: sarifSuppressionsOf(f),
 		Properties:   props,

@@ -61,7 +61,7 @@ func (e *Engine) NewDirectFinding(d Direct) Finding {
 		Provider:    d.Provider,
 		Kind:        d.Kind,
 		Redacted:    Redact(d.Secret),
-		Fingerprint: Fingerprint(d.RuleID, d.Secret),
+		Fingerprint: e.Fingerprint(d.RuleID, d.Secret),
 		Origin:      d.Origin,
 		Line:        line,
 		Column:      col,
@@ -105,7 +105,7 @@ func (e *Engine) MergeDirect(res *Result, ds []Direct) {
 		shadowed := false
 		for _, i := range byPlace[place{d.Origin.Path, d.Origin.Commit}] {
 			f := &res.Findings[i]
-			same := f.Fingerprint == Fingerprint(f.RuleID, d.Secret) ||
+			same := f.Fingerprint == e.Fingerprint(f.RuleID, d.Secret) ||
 				(d.Line > 0 && f.Line == d.Line && f.Redacted == nf.Redacted)
 			if !same {
 				continue

@@ -60,6 +60,9 @@ type Options struct {
 	// each item with running totals. It must be cheap and safe for
 	// concurrent use.
 	Progress func(items, bytes int64)
+	// Fingerprinter makes the findings' fingerprints; nil means a new
+	// unkeyed one (see NewFingerprinter and docs/fingerprint.md).
+	Fingerprinter *Fingerprinter
 }
 
 // Engine runs sources through a detector set.
@@ -80,7 +83,20 @@ func NewEngine(set *detectors.Set, opts Options) *Engine {
 	if opts.ChunkSize <= 0 {
 		opts.ChunkSize = DefaultChunkSize
 	}
+	if opts.Fingerprinter == nil {
+		opts.Fingerprinter, _ = NewFingerprinter(nil)
+	}
 	return &Engine{set: set, opts: opts, limits: opts.Limits.withDefaults()}
+}
+
+// Fingerprinter returns the engine's fingerprinter (its Scheme and Stats
+// belong in a report).
+func (e *Engine) Fingerprinter() *Fingerprinter { return e.opts.Fingerprinter }
+
+// Fingerprint returns the fingerprint the engine's findings carry for a
+// rule id and a secret.
+func (e *Engine) Fingerprint(ruleID, secret string) string {
+	return e.opts.Fingerprinter.Fingerprint(ruleID, secret)
 }
 
 // Set returns the engine's detector set.
@@ -471,7 +487,7 @@ func (e *Engine) newFinding(o Origin, lc located, data []byte, bufStart int64, l
 		Provider:    c.Provider,
 		Kind:        c.Kind,
 		Redacted:    Redact(c.Secret),
-		Fingerprint: Fingerprint(c.RuleID, c.Secret),
+		Fingerprint: e.Fingerprint(c.RuleID, c.Secret),
 		Origin:      o,
 		Line:        line,
 		Column:      col,

@@ -1,10 +1,6 @@
 package scanner
 
-import (
-	"crypto/sha256"
-	"encoding/hex"
-	"strings"
-)
+import "strings"
 
 // Redact masks a secret, keeping only a vendor prefix that says what kind
 // of credential it is ("ghp_", "sk_live_", "xoxb-") or, for long secrets
@@ -102,13 +98,4 @@ var vendorWords = map[string]bool{
 	"oauth": true, "v1": true, "secret": true, "publishable": true,
 	"ct": true, "pt": true, "st": true, "sa": true, "xoxp": true, "xoxb": true,
 	"api": true,
-}
-
-// Fingerprint hashes a rule id and a secret into a stable identifier.
-func Fingerprint(ruleID, secret string) string {
-	h := sha256.New()
-	h.Write([]byte(ruleID))
-	h.Write([]byte{0})
-	h.Write([]byte(secret))
-	return hex.EncodeToString(h.Sum(nil)[:16])
 }

@@ -37,6 +37,8 @@ type ReachOptions struct {
 	// HomeIsDefault is set when --home was not given: the stores' override
 	// variables (KUBECONFIG, AWS_SHARED_CREDENTIALS_FILE, ...) then apply.
 	HomeIsDefault bool
+	// FingerprintKeyFile is --fingerprint-key-file (see newFingerprinter).
+	FingerprintKeyFile string
 }
 
 // newCmdReach builds `tokenscope reach`.
@@ -116,6 +118,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 	f.IntVarP(&opts.Workers, "workers", "j", 0, "files scanned at once (default: number of CPUs)")
 	f.BoolVar(&noProgress, "no-progress", false, "never show the progress line on standard error")
 	addHistoryFlags(f, &opts.History)
+	addFingerprintFlag(f, &opts.FingerprintKeyFile)
 	f.BoolVar(&noHistory, "no-history", false, "leave out the workspace's git history (same as --history=none)")
 	// scan's partial-history modes make no sense for reach: rejected, and
 	// kept out of the help
@@ -234,17 +237,22 @@ func runReach(cmd *cobra.Command, s *Streams, opts *ReachOptions) error {
 	if err != nil {
 		return usageErr("%v", err)
 	}
+	fp, err := newFingerprinter(s, opts.FingerprintKeyFile)
+	if err != nil {
+		return err
+	}
 	set, err := rules.BuiltinSet()
 	if err != nil {
 		return fmt.Errorf("loading rules: %w", err)
 	}
 	prog := newProgress(s, opts.Progress)
 	eng := scanner.NewEngine(set, scanner.Options{
-		Workers:     opts.Workers,
-		MaxFileSize: opts.MaxFileSize,
-		ShowSecrets: opts.ShowSecrets,
-		Progress:    prog.update,
-		Expanders:   defaultExpanders(),
+		Workers:       opts.Workers,
+		MaxFileSize:   opts.MaxFileSize,
+		ShowSecrets:   opts.ShowSecrets,
+		Progress:      prog.update,
+		Expanders:     defaultExpanders(),
+		Fingerprinter: fp,
 	})
 	prog.start()
 	res, err := eng.Run(cmd.Context(), plan.sources...)
@@ -267,9 +275,10 @@ func runReach(cmd *cobra.Command, s *Streams, opts *ReachOptions) error {
 		ToolName: "tokenscope", ToolVersion: version, Command: "reach",
 		Roots: []string{opts.Workspace, opts.Home}, Rules: infos, FailOn: opts.FailOn,
 		ShowSecrets: opts.ShowSecrets, Color: s.colorAllowed() && opts.Output == "", BaseDir: cwd,
-		Incomplete: err != nil,
+		Incomplete: err != nil, FingerprintScheme: fp.Scheme(),
 	}
 	rerr := reachReport(s, opts, run, res, v)
+	warnRunLocal(s, fp)
 	if err != nil {
 		return &exitError{code: exitInterrupted, err: fmt.Errorf("reach interrupted: %w", err)}
 	}

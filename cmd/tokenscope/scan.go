@@ -43,6 +43,8 @@ type ScanOptions struct {
 	StdinName string
 	// Category is the SARIF category (runAutomationDetails.id).
 	Category string
+	// FingerprintKeyFile is --fingerprint-key-file (see newFingerprinter).
+	FingerprintKeyFile string
 }
 
 func (o *ScanOptions) archiveLimits() archive.Limits {
@@ -126,6 +128,7 @@ directory named image is scanned as "tokenscope scan ./image".`,
 	f.StringVar(&opts.StdinName, "stdin-name", stdin.DefaultName, "the name piped content is reported under; a file name such as .env.production or .npmrc is read as that file would be (implies --stdin)")
 	addHistoryFlags(f, &opts.History)
 	cmd.AddCommand(newCmdScanImage(s, nil))
+	addFingerprintFlag(f, &opts.FingerprintKeyFile)
 	return cmd
 }
 
@@ -133,17 +136,22 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 	if err := dir.CheckRoots(opts.Paths); err != nil {
 		return usageErr("%v", err)
 	}
+	fp, err := newFingerprinter(s, opts.FingerprintKeyFile)
+	if err != nil {
+		return err
+	}
 	set, err := rules.BuiltinSet()
 	if err != nil {
 		return fmt.Errorf("loading rules: %w", err)
 	}
 	prog := newProgress(s, opts.Progress)
 	eng := scanner.NewEngine(set, scanner.Options{
-		Workers:     opts.Workers,
-		MaxFileSize: opts.MaxFileSize,
-		ShowSecrets: opts.ShowSecrets,
-		Progress:    prog.update,
-		Expanders:   defaultExpanders(),
+		Workers:       opts.Workers,
+		MaxFileSize:   opts.MaxFileSize,
+		ShowSecrets:   opts.ShowSecrets,
+		Progress:      prog.update,
+		Expanders:     defaultExpanders(),
+		Fingerprinter: fp,
 	})
 	// committed credential stores are parsed as reach parses them
 	var sources []scanner.Source
@@ -194,8 +202,9 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 		ToolName: "tokenscope", ToolVersion: version, Command: "scan",
 		Category: opts.Category, Roots: roots, Rules: infos, FailOn: opts.FailOn,
 		ShowSecrets: opts.ShowSecrets, Color: s.colorAllowed() && opts.Output == "",
-		BaseDir: cwd, Incomplete: err != nil,
+		BaseDir: cwd, Incomplete: err != nil, FingerprintScheme: fp.Scheme(),
 	}, res)
+	warnRunLocal(s, fp)
 	if err != nil {
 		// an interrupted scan is never a clean result, whatever it found
 		return &exitError{code: exitInterrupted, err: fmt.Errorf("scan interrupted: %w", err)}

@@ -30,6 +30,8 @@ type ImageOptions struct {
 	Insecure        bool
 	RegistryTimeout time.Duration
 	Category        string
+	// FingerprintKeyFile is --fingerprint-key-file (see newFingerprinter).
+	FingerprintKeyFile string
 }
 
 // newCmdScanImage builds `scan image`. A directory literally named
@@ -109,6 +111,7 @@ it; 2 usage error, or nothing could be scanned (no image could be opened);
 	f.BoolVar(&noProgress, "no-progress", false, "never show the progress line on standard error")
 	f.StringVar(&opts.Category, "sarif-category", "tokenscope/scan-image", "SARIF runAutomationDetails category: code scanning keeps one set of alerts per category")
 	f.StringVar(&opts.Platform, "platform", "", "scan only this platform of a multi-platform image: os/arch[/variant], e.g. linux/arm64")
+	addFingerprintFlag(f, &opts.FingerprintKeyFile)
 	f.BoolVar(&opts.Insecure, "insecure-registry", false, "allow plain HTTP and unverified TLS certificates for the registry (local and development registries only)")
 	f.DurationVar(&opts.RegistryTimeout, "registry-timeout", image.DefaultTimeout, "give up on a registry that has not answered (manifests, config) within this time, or whose layer download stalls this long")
 	return cmd
@@ -129,17 +132,22 @@ func checkPlatform(p string) error {
 }
 
 func runScanImage(cmd *cobra.Command, s *Streams, opts *ImageOptions) error {
+	fp, err := newFingerprinter(s, opts.FingerprintKeyFile)
+	if err != nil {
+		return err
+	}
 	set, err := rules.BuiltinSet()
 	if err != nil {
 		return fmt.Errorf("loading rules: %w", err)
 	}
 	prog := newProgress(s, opts.Progress)
 	eng := scanner.NewEngine(set, scanner.Options{
-		Workers:     opts.Workers,
-		MaxFileSize: opts.MaxFileSize,
-		ShowSecrets: opts.ShowSecrets,
-		Progress:    prog.update,
-		Expanders:   defaultExpanders(),
+		Workers:       opts.Workers,
+		MaxFileSize:   opts.MaxFileSize,
+		ShowSecrets:   opts.ShowSecrets,
+		Progress:      prog.update,
+		Expanders:     defaultExpanders(),
+		Fingerprinter: fp,
 	})
 	src := image.New(opts.Refs, image.Options{
 		MaxFileSize: opts.MaxFileSize,
@@ -167,8 +175,9 @@ func runScanImage(cmd *cobra.Command, s *Streams, opts *ImageOptions) error {
 		ToolName: "tokenscope", ToolVersion: version, Command: "scan image",
 		Category: opts.Category, Roots: opts.Refs, Rules: infos, FailOn: opts.FailOn,
 		ShowSecrets: opts.ShowSecrets, Color: s.colorAllowed() && opts.Output == "",
-		BaseDir: cwd, Incomplete: err != nil,
+		BaseDir: cwd, Incomplete: err != nil, FingerprintScheme: fp.Scheme(),
 	}, res)
+	warnRunLocal(s, fp)
 	if err != nil {
 		return &exitError{code: exitInterrupted, err: fmt.Errorf("scan interrupted: %w", err)}
 	}
