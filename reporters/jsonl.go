@@ -35,6 +35,7 @@ type jsonlSummary struct {
 	Roots    []string    `json:"roots"`
 	FailOn   string      `json:"fail_on"`
 	Complete bool        `json:"complete"`
+	FPScheme string      `json:"fingerprint_scheme"`
 	Summary  jsonSummary `json:"summary"`
 }
 
@@ -55,7 +56,7 @@ func (JSONL) Report(w io.Writer, run Run, res *scanner.Result) error {
 	}
 	if err := enc.Encode(jsonlSummary{
 		Type: "summary", Schema: rep.Schema, Tool: rep.Tool, Command: rep.Command,
-		Roots: rep.Roots, FailOn: rep.FailOn, Complete: rep.Complete, Summary: rep.Summary,
+		Roots: rep.Roots, FailOn: rep.FailOn, Complete: rep.Complete, FPScheme: rep.FPScheme, Summary: rep.Summary,
 	}); err != nil {
 		return err
 	}
