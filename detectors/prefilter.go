@@ -30,35 +30,15 @@ func lowerASCII(c byte) byte {
 // newPrefilter builds the automaton for lits, which must be non-empty
 // strings (the Set lowercases them; matching folds ASCII case).
 func newPrefilter(lits []string) *prefilter {
-	// trie over lowercased bytes
-	type node struct {
-		next map[byte]int32
-		fail int32
-		out  []int32
-	}
-	nodes := []node{{next: map[byte]int32{}}}
-	used := [256]bool{}
-	for li, l := range lits {
-		s := int32(0)
-		for i := 0; i < len(l); i++ {
-			c := lowerASCII(l[i])
-			used[c] = true
-			n, ok := nodes[s].next[c]
-			if !ok {
-				n = int32(len(nodes))
-				nodes = append(nodes, node{next: map[byte]int32{}})
-				nodes[s].next[c] = n
-			}
-			s = n
-		}
-		nodes[s].out = append(nodes[s].out, int32(li))
-	}
-
-	// byte classes: every byte no literal uses is one class; each used
+	// byte classes: every byte no literal uses is one class (0); each used
 	// byte is its own class, shared by its upper-case form
 	p := &prefilter{lens: make([]int32, len(lits))}
+	used := [256]bool{}
 	for i, l := range lits {
 		p.lens[i] = int32(len(l))
+		for j := 0; j < len(l); j++ {
+			used[lowerASCII(l[j])] = true
+		}
 	}
 	nclass := 1
 	for c := 0; c < 256; c++ {
@@ -74,39 +54,55 @@ func newPrefilter(lits []string) *prefilter {
 		panic("prefilter: more than 255 byte classes")
 	}
 	p.nclass = uint32(nclass)
-	// a representative byte per class
-	rep := make([]byte, nclass)
-	for c := 255; c >= 0; c-- {
-		rep[p.classes[c]] = lowerASCII(byte(c))
+
+	// the trie as a flat goto table, nclass entries a state; 0 is "no
+	// edge" (the root is nobody's child)
+	states := 1
+	for _, l := range lits {
+		states += len(l)
+	}
+	tr := make([]int32, nclass, states*nclass) // at most one state a literal byte
+	outs := make([][]int32, 1, states)
+	for li, l := range lits {
+		s := int32(0)
+		for i := 0; i < len(l); i++ {
+			k := int(p.classes[l[i]])
+			t := tr[int(s)*nclass+k]
+			if t == 0 {
+				t = int32(len(outs))
+				tr[int(s)*nclass+k] = t
+				tr = append(tr, make([]int32, nclass)...)
+				outs = append(outs, nil)
+			}
+			s = t
+		}
+		outs[s] = append(outs[s], int32(li))
 	}
 
-	// breadth-first: failure links, outputs inherited along them, and the
-	// full transition function
-	n := len(nodes)
-	delta := make([][]int32, n)
+	// breadth-first, turning the goto table into the full transition
+	// function in place (a state's failure state is shallower, so its row
+	// is already complete), outputs inherited along failure links
+	n := len(outs)
+	fail := make([]int32, n)
 	order := make([]int32, 0, n)
-	delta[0] = make([]int32, nclass)
-	for k := 0; k < nclass; k++ {
-		if t, ok := nodes[0].next[rep[k]]; ok && k != 0 {
-			delta[0][k] = t
-			nodes[t].fail = 0
+	for k := 1; k < nclass; k++ {
+		if t := tr[k]; t != 0 {
 			order = append(order, t)
 		}
 	}
 	for qi := 0; qi < len(order); qi++ {
 		s := order[qi]
-		f := nodes[s].fail
-		if len(nodes[f].out) > 0 {
-			nodes[s].out = append(nodes[s].out, nodes[f].out...)
+		f := fail[s]
+		if len(outs[f]) > 0 {
+			outs[s] = append(outs[s], outs[f]...)
 		}
-		delta[s] = make([]int32, nclass)
-		for k := 0; k < nclass; k++ {
-			if t, ok := nodes[s].next[rep[k]]; ok && k != 0 {
-				delta[s][k] = t
-				nodes[t].fail = delta[f][k]
+		row, frow := tr[int(s)*nclass:int(s+1)*nclass], tr[int(f)*nclass:int(f+1)*nclass]
+		for k := 1; k < nclass; k++ {
+			if t := row[k]; t != 0 {
+				fail[t] = frow[k]
 				order = append(order, t)
 			} else {
-				delta[s][k] = delta[f][k]
+				row[k] = frow[k]
 			}
 		}
 	}
@@ -115,7 +111,7 @@ func newPrefilter(lits []string) *prefilter {
 	newID := make([]int32, n)
 	next := int32(0)
 	for s := 0; s < n; s++ {
-		if len(nodes[s].out) == 0 {
+		if len(outs[s]) == 0 {
 			newID[s] = next
 			next++
 		}
@@ -123,9 +119,9 @@ func newPrefilter(lits []string) *prefilter {
 	first := next
 	p.outs = make([][]int32, n-int(first))
 	for s := 0; s < n; s++ {
-		if len(nodes[s].out) > 0 {
+		if len(outs[s]) > 0 {
 			newID[s] = next
-			p.outs[next-first] = nodes[s].out
+			p.outs[next-first] = outs[s]
 			next++
 		}
 	}
@@ -133,8 +129,9 @@ func newPrefilter(lits []string) *prefilter {
 	p.trans = make([]uint32, n*nclass)
 	for s := 0; s < n; s++ {
 		row := p.trans[int(newID[s])*nclass:]
+		src := tr[s*nclass : (s+1)*nclass]
 		for k := 0; k < nclass; k++ {
-			row[k] = uint32(newID[delta[s][k]]) * p.nclass
+			row[k] = uint32(newID[src[k]]) * p.nclass
 		}
 	}
 	return p

@@ -1,10 +1,14 @@
 package binary_test
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
+	"testing/iotest"
 
 	"github.com/tokenscope/tokenscope/internal/testtoken"
 	"github.com/tokenscope/tokenscope/rules"
@@ -42,5 +46,53 @@ func TestStringsOfBinaries(t *testing.T) {
 	}
 	if len(res.Skipped) != 0 {
 		t.Errorf("skipped %+v", res.Skipped)
+	}
+}
+
+// refStrings is the plain definition: runs of at least MinRun printable
+// bytes (ASCII 0x20-0x7e and tab), one a line.
+func refStrings(b []byte) string {
+	var out, run []byte
+	for _, c := range append(b, 0) {
+		if c >= 0x20 && c < 0x7f || c == '\t' {
+			run = append(run, c)
+			continue
+		}
+		if len(run) >= binary.MinRun {
+			out = append(append(out, run...), '\n')
+		}
+		run = run[:0]
+	}
+	return string(out)
+}
+
+func TestStringsRunsAcrossReads(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for round := 0; round < 200; round++ {
+		var b []byte
+		for len(b) < 3000 {
+			n := r.IntN(2 * binary.MinRun)
+			if r.IntN(3) == 0 {
+				n = r.IntN(70000) // runs longer than one read
+			}
+			for i := 0; i < n; i++ {
+				b = append(b, byte(0x20+r.IntN(0x5f)))
+			}
+			for i := r.IntN(4); i >= 0; i-- {
+				b = append(b, byte(r.IntN(0x20)), 0x7f, 0xff)[:len(b)+1+r.IntN(2)]
+			}
+		}
+		want := refStrings(b)
+		for _, in := range []io.Reader{bytes.NewReader(b), iotest.OneByteReader(bytes.NewReader(b)), iotest.HalfReader(bytes.NewReader(b))} {
+			var got []byte
+			err := binary.Strings().Expand(context.Background(), in, func(name string, rr io.Reader) error {
+				var err error
+				got, err = io.ReadAll(iotest.HalfReader(rr))
+				return err
+			})
+			if err != nil || string(got) != want {
+				t.Fatalf("round %d: %d bytes of strings, want %d (err %v)", round, len(got), len(want), err)
+			}
+		}
 	}
 }
