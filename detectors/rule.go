@@ -129,6 +129,9 @@ func CompileRule(spec RuleSpec) (*Rule, error) {
 	if err := spec.Scope.Validate(); err != nil {
 		return nil, fmt.Errorf("rule %s: %w", spec.ID, err)
 	}
+	if spec.Scope.Confidence == scope.ConfidenceVerified {
+		return nil, fmt.Errorf("rule %s: confidence verified is set only by the issuer's answer (scan --verify)", spec.ID)
+	}
 	r.spec.Scope = spec.Scope.Normalize()
 	if r.spec.Scope.Confidence == scope.ConfidenceDefault && len(spec.Scope.Evidence) > 0 {
 		r.spec.Scope.Confidence = scope.ConfidencePrefix

@@ -75,6 +75,9 @@ func (e *Engine) NewDirectFinding(d Direct) Finding {
 	if e.opts.ShowSecrets {
 		f.Secret = d.Secret
 	}
+	if e.opts.Raw != nil {
+		e.opts.Raw.put(f.Fingerprint, d.Secret)
+	}
 	return f
 }
 

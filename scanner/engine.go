@@ -43,6 +43,9 @@ type Options struct {
 	ChunkSize int
 	// ShowSecrets keeps raw secrets in findings. Off by default.
 	ShowSecrets bool
+	// Raw, when set, receives every finding's raw secret by fingerprint,
+	// for the verify stage; findings themselves stay redacted.
+	Raw *RawSecrets
 	// ScanBinary scans files that look binary instead of skipping them.
 	ScanBinary bool
 	// Expanders are offered every stream before it is scanned as text
@@ -505,6 +508,9 @@ func (e *Engine) newFinding(o Origin, lc located, data []byte, bufStart int64, l
 	f.Allow = findMarker(data, c.Start, c.End, lc.abs)
 	if e.opts.Allow != nil {
 		f.Allowed = e.opts.Allow(c.RuleID, o, c.Secret)
+	}
+	if e.opts.Raw != nil {
+		e.opts.Raw.put(f.Fingerprint, c.Secret)
 	}
 	return f
 }

@@ -135,6 +135,8 @@ type Finding struct {
 	// Allowed is why an allowlist (Options.Allow) matched the credential,
 	// decided where its raw secret is known; empty when none did.
 	Allowed string `json:"-"`
+	// Verification is the issuer's answer, with scan --verify only.
+	Verification *Verification `json:"verification,omitempty"`
 }
 
 // Suppression says why a finding is not held against the run.

@@ -55,10 +55,11 @@ const (
 type Confidence string
 
 const (
-	ConfidenceDecoded Confidence = "decoded" // read from the token itself
-	ConfidencePrefix  Confidence = "prefix"  // documented prefix or format
-	ConfidenceContext Confidence = "context" // variable name, file, header
-	ConfidenceDefault Confidence = "default" // nothing better known
+	ConfidenceVerified Confidence = "verified" // the issuer said so (scan --verify)
+	ConfidenceDecoded  Confidence = "decoded"  // read from the token itself
+	ConfidencePrefix   Confidence = "prefix"   // documented prefix or format
+	ConfidenceContext  Confidence = "context"  // variable name, file, header
+	ConfidenceDefault  Confidence = "default"  // nothing better known
 )
 
 // Scope is the privilege scope of one credential, with the evidence for it.
@@ -133,9 +134,9 @@ func (s Scope) Validate() error {
 		return fmt.Errorf("scope: lifetime %q is not one of unknown, ephemeral, expiring, long_lived, expired", s.Lifetime)
 	}
 	switch s.Confidence {
-	case ConfidenceDecoded, ConfidencePrefix, ConfidenceContext, ConfidenceDefault:
+	case ConfidenceVerified, ConfidenceDecoded, ConfidencePrefix, ConfidenceContext, ConfidenceDefault:
 	default:
-		return fmt.Errorf("scope: confidence %q is not one of decoded, prefix, context, default", s.Confidence)
+		return fmt.Errorf("scope: confidence %q is not one of verified, decoded, prefix, context, default", s.Confidence)
 	}
 	return nil
 }
