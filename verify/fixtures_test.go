@@ -206,7 +206,9 @@ var fixtures = []fixture{
 		verifier: "openai-admin", rule: "openai-admin-key",
 		secret:  rand("sk-admin-{{rand 100 b64url}}"),
 		request: expect("GET", "/v1/organization/projects?limit=1", "Authorization", "Bearer SECRET"),
-		live:    func(w http.ResponseWriter) { jsonReply(w, 200, `{"object":"list","data":[{"id":"proj_abc","object":"organization.project"}]}`) },
+		live: func(w http.ResponseWriter) {
+			jsonReply(w, 200, `{"object":"list","data":[{"id":"proj_abc","object":"organization.project"}]}`)
+		},
 		revoked: func(w http.ResponseWriter) { jsonReply(w, 401, `{"error":{"code":"invalid_api_key"}}`) },
 		check: func(t *testing.T, r Result) {
 			if r.Refine.Access != scope.AccessAdmin || r.Refine.Reach != scope.ReachOrg {
@@ -230,7 +232,9 @@ var fixtures = []fixture{
 		verifier: "anthropic-admin", rule: "anthropic-admin-key",
 		secret:  rand("sk-ant-admin01-{{rand 93 b64url}}AA"),
 		request: expect("GET", "/v1/organizations/me", "Anthropic-Version", "2023-06-01"),
-		live:    func(w http.ResponseWriter) { jsonReply(w, 200, `{"id":"12345678-1234","type":"organization","name":"Acme"}`) },
+		live: func(w http.ResponseWriter) {
+			jsonReply(w, 200, `{"id":"12345678-1234","type":"organization","name":"Acme"}`)
+		},
 		revoked: func(w http.ResponseWriter) {
 			jsonReply(w, 401, `{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}`)
 		},
@@ -248,7 +252,9 @@ var fixtures = []fixture{
 		live: func(w http.ResponseWriter) {
 			jsonReply(w, 200, `{"type":"user","name":"alice","orgs":[{"name":"acme"}],"auth":{"type":"access_token","accessToken":{"displayName":"ci","role":"write","createdAt":"2025-01-01T00:00:00.000Z"}}}`)
 		},
-		revoked: func(w http.ResponseWriter) { jsonReply(w, 401, `{"error":"Invalid credentials in Authorization header"}`) },
+		revoked: func(w http.ResponseWriter) {
+			jsonReply(w, 401, `{"error":"Invalid credentials in Authorization header"}`)
+		},
 		check: func(t *testing.T, r Result) {
 			hasEvidence(t, r, "role write")
 			if r.Refine.Access != scope.AccessWrite || r.Refine.Reach != scope.ReachOrg || !*r.Refine.Destructive {
@@ -297,7 +303,9 @@ var fixtures = []fixture{
 		verifier: "vercel", rule: "vercel-personal-token",
 		secret:  rand("vcp_{{rand 56 alnum}}"),
 		request: expect("GET", "/v2/user", "Authorization", "Bearer SECRET"),
-		live:    func(w http.ResponseWriter) { jsonReply(w, 200, `{"user":{"id":"u1","username":"alice","email":"a@example.com"}}`) },
+		live: func(w http.ResponseWriter) {
+			jsonReply(w, 200, `{"user":{"id":"u1","username":"alice","email":"a@example.com"}}`)
+		},
 		revoked: func(w http.ResponseWriter) {
 			jsonReply(w, 403, `{"error":{"code":"forbidden","message":"Not authorized","invalidToken":true}}`)
 		},
@@ -327,7 +335,9 @@ var fixtures = []fixture{
 			}
 			return ""
 		},
-		live:    func(w http.ResponseWriter) { jsonReply(w, 200, `{"data":{"me":{"name":"Alice","email":"a@example.com"}}}`) },
+		live: func(w http.ResponseWriter) {
+			jsonReply(w, 200, `{"data":{"me":{"name":"Alice","email":"a@example.com"}}}`)
+		},
 		revoked: nil, // Not Authorized is unknown for account tokens (workspace tokens cannot ask me)
 		check: func(t *testing.T, r Result) {
 			if r.Refine.Reach != scope.ReachAccount {
