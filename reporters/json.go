@@ -52,6 +52,8 @@ type jsonSummary struct {
 	ByRadius   map[string]int `json:"by_radius"`
 	Failing    int            `json:"failing"`
 	Suppressed int            `json:"suppressed"`
+	// Verification is set with scan --verify.
+	Verification *VerifyInfo `json:"verification,omitempty"`
 }
 
 // jsonFinding is a scanner.Finding (its fields inline) plus what the
@@ -157,7 +159,7 @@ func buildJSONReport(run Run, res *scanner.Result) jsonReport {
 		Summary: jsonSummary{
 			Items: res.Stats.Items, Bytes: res.Stats.Bytes, DurationMS: res.Stats.Duration.Milliseconds(),
 			Findings: len(res.Findings), Skipped: len(res.Skipped), BySeverity: by, ByRadius: byRadius, Failing: failing,
-			Suppressed: suppressed,
+			Suppressed: suppressed, Verification: run.Verify,
 		},
 		Findings: findings,
 		Skipped:  skipped,

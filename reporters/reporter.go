@@ -48,6 +48,8 @@ type Run struct {
 	// FingerprintScheme is scanner.Fingerprinter.Scheme: how the findings'
 	// fingerprints were made ("v2", "v2-keyed:<key id>"); empty means "v2".
 	FingerprintScheme string
+	// Verify describes the --verify stage; nil when it did not run.
+	Verify *VerifyInfo
 }
 
 // A Reporter writes one report. The error contract: an error means w may

@@ -96,6 +96,8 @@ type sarifRunProps struct {
 	Items   int64    `json:"items"`
 	Bytes   int64    `json:"bytes"`
 	Failing int      `json:"failing"`
+	// Verification is set with scan --verify.
+	Verification *VerifyInfo `json:"verification,omitempty"`
 }
 
 type sarifTool struct {
@@ -200,6 +202,8 @@ type sarifResultProps struct {
 	LayerInstruction string            `json:"layerInstruction,omitempty"`
 	Attrs            map[string]string `json:"attrs,omitempty"`
 	AlsoCount        int               `json:"alsoCount,omitempty"`
+	// Verification is the issuer's answer (scan --verify).
+	Verification *scanner.Verification `json:"verification,omitempty"`
 }
 
 type sarifLocation struct {
@@ -277,6 +281,7 @@ func (SARIF) Report(w io.Writer, run Run, res *scanner.Result) error {
 			Properties: sarifRunProps{
 				Command: run.Command, Roots: roots, FailOn: run.FailOn.String(),
 				Items: res.Stats.Items, Bytes: res.Stats.Bytes, Failing: failing,
+				Verification: run.Verify,
 			},
 		}},
 	}
@@ -574,6 +579,7 @@ func sarifResultOf(run Run, f scanner.Finding, ruleIndex int, bases map[string]b
 		Location:         LocationText(f.Origin, 0, 0),
 		Attrs:            f.Attrs,
 		AlsoCount:        len(f.Also),
+		Verification:     f.Verification,
 	}
 	if run.ShowSecrets {
 		props.Secret = f.Secret
@@ -630,6 +636,9 @@ func resultMessage(f scanner.Finding) string {
 			b.WriteString(":" + strconv.Itoa(f.Line))
 		}
 		b.WriteString(".")
+	}
+	if v := f.Verification; v != nil {
+		b.WriteString(" Issuer (" + v.Host + "): " + v.State + ".")
 	}
 	return b.String()
 }

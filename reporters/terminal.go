@@ -75,6 +75,9 @@ func (t Terminal) Report(w io.Writer, run Run, res *scanner.Result) error {
 	case len(res.Findings) == 0 && res.Stats.Items == 0 && len(res.Skipped) > 0:
 		fmt.Fprintln(bw, st.Bold("Nothing could be scanned."))
 		fmt.Fprintln(bw)
+	case len(shown) == 0 && run.Verify != nil && run.Verify.Hidden > 0:
+		fmt.Fprintln(bw, st.Bold("No credential verified live."))
+		fmt.Fprintln(bw)
 	case len(shown) == 0:
 		fmt.Fprintln(bw, st.Bold("No credentials found."))
 		fmt.Fprintln(bw)
@@ -106,6 +109,7 @@ func (t Terminal) writeFinding(w io.Writer, st *Styles, run Run, f scanner.Findi
 	detail("secret", st.Secret(Escape(secret)))
 	detail("key", Escape(f.Key))
 	detail("scope", Escape(f.Scope.Words()))
+	detail("issuer", Escape(bound(VerificationText(f.Verification), 2*maxEvidenceRunes)))
 	for i, ev := range f.Scope.Evidence {
 		label := "why"
 		if i > 0 {
@@ -178,6 +182,9 @@ func writeSummary(w io.Writer, st *Styles, run Run, res *scanner.Result, shown [
 		scanned += fmt.Sprintf("; %s not scanned or scanned in part", plural(int64(n), "item"))
 	}
 	fmt.Fprintln(w, st.Wrap(scanned, 2))
+	if run.Verify != nil {
+		fmt.Fprintln(w, st.Wrap(Escape(verifySummaryText(run.Verify)), 2))
+	}
 	if len(res.Skipped) == 0 {
 		return
 	}

@@ -63,7 +63,34 @@ func newCmdRules(s *Streams) *cobra.Command {
 	}
 	list.Flags().BoolVar(&asJSON, "json", false, "print the rules as JSON")
 	list.Flags().BoolVar(&literals, "literals", false, "print the prefilter's literals (matched case-insensitively), one a line")
-	cmd.AddCommand(list, newCmdRulesTest(s))
+	show := &cobra.Command{
+		Use:   "show ID",
+		Short: "Show one rule: its kind, base scope and, when scan --verify covers it, the request sent to its issuer",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			set, err := rules.BuiltinSet()
+			if err != nil {
+				return err
+			}
+			inf, ok := set.Info(args[0])
+			if !ok {
+				return usageErr("no rule %q (see tokenscope rules list)", reporters.Escape(args[0]))
+			}
+			var b strings.Builder
+			fmt.Fprintf(&b, "id:        %s\nprovider:  %s\nkind:      %s\n", inf.ID, inf.Provider, inf.Kind)
+			if inf.Description != "" {
+				fmt.Fprintf(&b, "about:     %s\n", inf.Description)
+			}
+			fmt.Fprintf(&b, "severity:  %s (base scope: %s)\n", inf.Base.Severity(), inf.Base.Words())
+			for _, ev := range inf.Base.Evidence {
+				fmt.Fprintf(&b, "why:       %s\n", ev)
+			}
+			b.WriteString(verifierText(inf.ID))
+			_, err = fmt.Fprint(s.Out, b.String())
+			return err
+		},
+	}
+	cmd.AddCommand(list, show, newCmdRulesTest(s))
 	return cmd
 }
 

@@ -45,6 +45,7 @@ type ScanOptions struct {
 	Category string
 	// FingerprintKeyFile is --fingerprint-key-file (see newFingerprinter).
 	FingerprintKeyFile string
+	Verify             VerifyOptions
 }
 
 func (o *ScanOptions) archiveLimits() archive.Limits {
@@ -106,6 +107,9 @@ directory named image is scanned as "tokenscope scan ./image".`,
 				return usageErr("--workers: %d is not a number of workers (0 means one per CPU)", opts.Workers)
 			}
 			opts.Progress = !noProgress && s.ErrTTY
+			if err := opts.Verify.check(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -129,6 +133,7 @@ directory named image is scanned as "tokenscope scan ./image".`,
 	addHistoryFlags(f, &opts.History)
 	cmd.AddCommand(newCmdScanImage(s, nil))
 	addFingerprintFlag(f, &opts.FingerprintKeyFile)
+	addVerifyFlags(f, &opts.Verify)
 	return cmd
 }
 
@@ -145,6 +150,10 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 		return fmt.Errorf("loading rules: %w", err)
 	}
 	prog := newProgress(s, opts.Progress)
+	var raw *scanner.RawSecrets // only with --verify: no raw secret is kept otherwise
+	if opts.Verify.On {
+		raw = scanner.NewRawSecrets()
+	}
 	eng := scanner.NewEngine(set, scanner.Options{
 		Workers:       opts.Workers,
 		MaxFileSize:   opts.MaxFileSize,
@@ -152,6 +161,7 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 		Progress:      prog.update,
 		Expanders:     defaultExpanders(),
 		Fingerprinter: fp,
+		Raw:           raw,
 	})
 	// committed credential stores are parsed as reach parses them
 	var sources []scanner.Source
@@ -192,6 +202,13 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 		}
 		eng.MergeDirect(res, ds)
 	}
+	var verified *reporters.VerifyInfo
+	if opts.Verify.On && err == nil {
+		if verified, err = runVerify(cmd.Context(), &opts.Verify, res, raw); err != nil {
+			return err
+		}
+	}
+	raw.Clear()
 	newPolicy(opts.FailOn).Apply(res)
 	infos, ierr := ruleInfos()
 	if ierr != nil {
@@ -203,6 +220,7 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 		Category: opts.Category, Roots: roots, Rules: infos, FailOn: opts.FailOn,
 		ShowSecrets: opts.ShowSecrets, Color: s.colorAllowed() && opts.Output == "",
 		BaseDir: cwd, Incomplete: err != nil, FingerprintScheme: fp.Scheme(),
+		Verify: verified,
 	}, res)
 	warnRunLocal(s, fp)
 	if err != nil {
