@@ -241,6 +241,10 @@ func runReach(cmd *cobra.Command, s *Streams, opts *ReachOptions) error {
 	if err != nil {
 		return err
 	}
+	// an unwritable -o fails now, not after the scan
+	if err := checkOutput(opts.Output); err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
 	set, err := rules.BuiltinSet()
 	if err != nil {
 		return fmt.Errorf("loading rules: %w", err)
@@ -380,7 +384,7 @@ func reachReport(s *Streams, opts *ReachOptions, run reporters.Run, res *scanner
 		if _, err := s.Out.Write(buf.Bytes()); err != nil {
 			return err
 		}
-	} else if err := writeOutput(opts.Output, buf.Bytes()); err != nil {
+	} else if err := writeOutput(opts.Output, buf.Bytes(), opts.ShowSecrets); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
 	if policy.Count(res).Fails() {

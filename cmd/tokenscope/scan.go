@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -145,6 +144,10 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 	if err != nil {
 		return err
 	}
+	// an unwritable -o fails now, not after the scan
+	if err := checkOutput(opts.Output); err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
 	set, err := rules.BuiltinSet()
 	if err != nil {
 		return fmt.Errorf("loading rules: %w", err)
@@ -245,7 +248,7 @@ func report(s *Streams, format, output string, run reporters.Run, res *scanner.R
 		if _, err := s.Out.Write(buf.Bytes()); err != nil {
 			return err
 		}
-	} else if err := writeOutput(output, buf.Bytes()); err != nil {
+	} else if err := writeOutput(output, buf.Bytes(), run.ShowSecrets); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
 	if res.Stats.Items == 0 && len(res.Skipped) > 0 && len(res.Findings) == 0 {
@@ -253,61 +256,6 @@ func report(s *Streams, format, output string, run reporters.Run, res *scanner.R
 	}
 	if policy.Count(res).Fails() {
 		return findingsExit
-	}
-	return nil
-}
-
-// writeOutput writes a finished report to path. A symlink is written
-// through: the file it names gets the report and the link stays. A special
-// file (/dev/null, a fifo) is opened and written, never replaced. A regular
-// file is replaced atomically (a temporary file renamed over it), so a
-// report is never left half-written.
-func writeOutput(path string, data []byte) error {
-	target := path
-	if info, err := os.Lstat(path); err == nil && info.Mode()&os.ModeSymlink != 0 {
-		if real, err := filepath.EvalSymlinks(path); err == nil {
-			target = real
-		} else if dest, err := os.Readlink(path); err == nil {
-			// a dangling link: create what it names
-			if !filepath.IsAbs(dest) {
-				dest = filepath.Join(filepath.Dir(path), dest)
-			}
-			target = dest
-		}
-	}
-	if info, err := os.Stat(target); err == nil && !info.Mode().IsRegular() {
-		f, err := os.OpenFile(target, os.O_WRONLY|os.O_TRUNC, 0)
-		if err != nil {
-			// some devices refuse O_TRUNC
-			f, err = os.OpenFile(target, os.O_WRONLY, 0)
-			if err != nil {
-				return fmt.Errorf("opening %s: %w", path, err)
-			}
-		}
-		if _, err := f.Write(data); err != nil {
-			f.Close()
-			return fmt.Errorf("writing %s: %w", path, err)
-		}
-		return f.Close()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(target), ".tokenscope-report-*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), target); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
 }

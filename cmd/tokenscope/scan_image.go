@@ -136,6 +136,10 @@ func runScanImage(cmd *cobra.Command, s *Streams, opts *ImageOptions) error {
 	if err != nil {
 		return err
 	}
+	// an unwritable -o fails now, not after the scan
+	if err := checkOutput(opts.Output); err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
 	set, err := rules.BuiltinSet()
 	if err != nil {
 		return fmt.Errorf("loading rules: %w", err)
