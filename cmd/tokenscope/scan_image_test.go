@@ -439,3 +439,83 @@ func TestScanImageNotAnImage(t *testing.T) {
 		t.Errorf("no REF: stderr %q", errOut)
 	}
 }
+
+// A registry that never answers: a clear error once --registry-timeout
+// has passed, exit 2.
+func TestScanImageRegistryTimeout(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	ref := strings.TrimPrefix(srv.URL, "http://") + "/org/app:1"
+	_, errOut := runImage(t, exitUsage, "--insecure-registry", "--registry-timeout", "300ms", ref)
+	want := "registry " + strings.TrimPrefix(srv.URL, "http://") + " did not answer within 300ms"
+	if !strings.Contains(errOut, want) || !strings.Contains(errOut, ref) {
+		t.Errorf("stderr %q, want %q", errOut, want)
+	}
+}
+
+// A layer download that stalls is given up after --registry-timeout and
+// reported; the other layers and the config are still scanned.
+func TestScanImageLayerStall(t *testing.T) {
+	ti := buildTestImage(t)
+	reg := quietRegistry()
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/blobs/"+ti.baseDig) {
+			w.Header().Set("Content-Length", "100000")
+			w.WriteHeader(http.StatusOK)
+			w.Write([]byte{0x1f, 0x8b})
+			w.(http.Flusher).Flush()
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+			return
+		}
+		reg.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	defer close(release)
+	ref := strings.TrimPrefix(srv.URL, "http://") + "/org/app:1.2"
+	tag, _ := name.NewTag(ref, name.Insecure)
+	if err := remote.Write(tag, ti.img); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := runImage(t, exitFindings, "--insecure-registry", "--registry-timeout", "300ms", "--format", "json", ref)
+	checkImageReport(t, ti, out, ref+"@sha256:")
+	var rep imageReport
+	json.Unmarshal([]byte(out), &rep)
+	stalled := false
+	for _, s := range rep.Skipped {
+		if strings.Contains(s.Path, "!layer 1 (") && strings.Contains(s.Reason, "stalled: the registry sent nothing for 300ms") {
+			stalled = true
+		}
+	}
+	if !stalled {
+		t.Errorf("stalled layer not reported: %+v", rep.Skipped)
+	}
+}
+
+// A corrupt layer is a skipped item; the rest of the image is scanned.
+func TestScanImageCorruptLayer(t *testing.T) {
+	ti := buildTestImage(t)
+	lay := writeLayout(t, ti)
+	blob := filepath.Join(lay, "blobs", "sha256", strings.TrimPrefix(ti.baseDig, "sha256:"))
+	if err := os.WriteFile(blob, []byte("\x1f\x8b\x08\x00garbage, not gzip at all"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut := runImage(t, exitFindings, "--format", "json", lay)
+	checkImageReport(t, ti, out, lay+"@sha256:")
+	noRaw(t, ti, out, errOut)
+	var rep imageReport
+	json.Unmarshal([]byte(out), &rep)
+	if len(rep.Skipped) != 1 || rep.Skipped[0].Kind != "corrupt" || !strings.Contains(rep.Skipped[0].Path, "!layer 1 (") || !strings.Contains(rep.Skipped[0].Reason, "truncated or corrupt") {
+		t.Errorf("skipped %+v, want layer 1 corrupt", rep.Skipped)
+	}
+}

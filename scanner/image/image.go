@@ -19,6 +19,7 @@ package image
 
 import (
 	"archive/tar"
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/tls"
@@ -102,6 +103,9 @@ type resolved struct {
 	// docker-save tarball, whose layers are stored so); else by the
 	// manifest's blob digests.
 	diffIDs bool
+	// fetch, for a registry image, fetches a layer by digest under its own
+	// context, so that a stalled download can be given up alone.
+	fetch func(ctx context.Context, digest string) (v1.Layer, error)
 }
 
 // layerState is what one layer does to the paths of the layers below it.
@@ -121,6 +125,7 @@ type placed struct {
 
 type job struct {
 	layer v1.Layer
+	fetch func(ctx context.Context, digest string) (v1.Layer, error)
 	id    string
 	o     scanner.Origin // the origin of the layer's members, Path unset
 	where string         // for skip reasons
@@ -366,14 +371,21 @@ func (s *Source) fromRegistry(ctx context.Context, ref string, want *v1.Platform
 		}
 		return nil, nil, err
 	}
-	desc, err := remote.Get(r,
-		remote.WithContext(rctx),
+	puller, err := remote.NewPuller(
 		remote.WithTransport(s.transport()),
 		remote.WithAuthFromKeychain(authn.DefaultKeychain),
 		remote.WithRetryBackoff(remote.Backoff{Duration: 200 * time.Millisecond, Factor: 2, Jitter: 0.1, Steps: 3}),
 	)
 	if err != nil {
 		return fail(err)
+	}
+	desc, err := puller.Get(rctx, r)
+	if err != nil {
+		return fail(err)
+	}
+	repo := r.Context()
+	fetch := func(ctx context.Context, digest string) (v1.Layer, error) {
+		return puller.Layer(ctx, repo.Digest(digest))
 	}
 	base := ref
 	if i := strings.IndexByte(ref, '@'); i >= 0 {
@@ -395,7 +407,9 @@ func (s *Source) fromRegistry(ctx context.Context, ref string, want *v1.Platform
 		}
 		imgs = []resolved{{label: base + "@" + desc.Digest.String(), img: img}}
 	}
-	for _, ri := range imgs {
+	for i := range imgs {
+		ri := &imgs[i]
+		ri.fetch = fetch
 		// fetch (and cache) each config and manifest within the timeout
 		cf, err := ri.img.ConfigFile()
 		if err != nil {
@@ -496,7 +510,7 @@ func (s *Source) plan(ri resolved, seen map[string]bool, emit func(scanner.Item)
 			continue
 		}
 		seen[ids[i]] = true
-		jobs = append(jobs, job{layer: l, id: ids[i], o: o, where: ri.label + "!" + o.Chain[1]})
+		jobs = append(jobs, job{layer: l, fetch: ri.fetch, id: ids[i], o: o, where: ri.label + "!" + o.Chain[1]})
 	}
 	return jobs, nil
 }
@@ -609,13 +623,47 @@ func (s *Source) walkLayer(ctx context.Context, j job, emit func(scanner.Item) e
 		s.layers[j.id] = ls
 		s.mu.Unlock()
 	}()
-	rc, err := j.layer.Uncompressed()
+	// A layer fetched from a registry gets its own context, which the
+	// stall watchdog cancels; local layers are read unwatched (d == 0).
+	layer := j.layer
+	stall := &stallReader{}
+	if j.fetch != nil {
+		lctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		l, err := j.fetch(lctx, j.id)
+		if err != nil {
+			skip(scanner.Skipped{Path: j.where, Reason: "layer: " + err.Error(), Kind: scanner.SkipUnreadable})
+			return nil
+		}
+		layer = l
+		stall = &stallReader{d: s.timeout(), cancel: cancel}
+	}
+	stalled := fmt.Sprintf("layer download stalled: the registry sent nothing for %s", s.timeout())
+	var rc io.ReadCloser
+	// opening reads the first bytes (the compression's header)
+	err := stall.watch(func() (err error) { rc, err = layer.Uncompressed(); return err })
 	if err != nil {
-		skip(scanner.Skipped{Path: j.where, Reason: "layer: " + err.Error(), Kind: scanner.SkipUnreadable})
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		reason := "layer: " + err.Error()
+		if stall.stalled.Load() {
+			reason = stalled
+		}
+		skip(scanner.Skipped{Path: j.where, Reason: reason, Kind: scanner.SkipUnreadable})
 		return nil
 	}
 	defer rc.Close()
-	tr := tar.NewReader(rc)
+	stall.r = rc
+	// large reads: the watchdog's timer is armed once per 64 KiB, not per
+	// 512-byte tar block
+	tr := tar.NewReader(bufio.NewReaderSize(stall, 64<<10))
+	corrupt := func(err error) string {
+		if stall.stalled.Load() {
+			return stalled
+		}
+		return "layer is truncated or corrupt: " + err.Error()
+	}
 	max := s.maxSize()
 	members := 0
 	for {
@@ -627,7 +675,10 @@ func (s *Source) walkLayer(ctx context.Context, j job, emit func(scanner.Item) e
 			return nil
 		}
 		if err != nil {
-			skip(scanner.Skipped{Path: j.where, Reason: "layer is truncated or corrupt: " + err.Error(), Kind: scanner.SkipCorrupt, Partial: members > 0})
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			skip(scanner.Skipped{Path: j.where, Reason: corrupt(err), Kind: scanner.SkipCorrupt, Partial: members > 0})
 			return nil
 		}
 		p := cleanName(hdr.Name)
@@ -652,7 +703,10 @@ func (s *Source) walkLayer(ctx context.Context, j job, emit func(scanner.Item) e
 		// one byte more than is scanned so the engine sees the truncation.
 		data, err := io.ReadAll(io.LimitReader(tr, max+1))
 		if err != nil {
-			skip(scanner.Skipped{Path: j.where + "!/" + p, Reason: "layer is truncated or corrupt: " + err.Error(), Kind: scanner.SkipCorrupt, Partial: true})
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			skip(scanner.Skipped{Path: j.where + "!/" + p, Reason: corrupt(err), Kind: scanner.SkipCorrupt, Partial: true})
 			return nil
 		}
 		it := memItem(o, data)
@@ -725,4 +779,30 @@ func (s *Source) hidden(pl placed, p string) string {
 func looksLikePath(ref string) bool {
 	return strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, "./") || strings.HasPrefix(ref, "../") ||
 		strings.HasSuffix(ref, ".tar") || strings.HasSuffix(ref, ".tar.gz") || ref == "." || ref == ".."
+}
+
+// stallReader gives up a download that sends nothing for d: a Read
+// blocked that long cancels the layer's context, which ends the request.
+// Only time spent inside Read counts, so a slow consumer never trips it.
+type stallReader struct {
+	r       io.Reader
+	d       time.Duration
+	cancel  func()
+	stalled atomic.Bool
+}
+
+func (s *stallReader) Read(p []byte) (n int, err error) {
+	s.watch(func() error { n, err = s.r.Read(p); return err })
+	return n, err
+}
+
+// watch runs f, giving it up (cancelling the layer's context) when it
+// blocks for longer than d; with d == 0 it only runs f.
+func (s *stallReader) watch(f func() error) error {
+	if s.d <= 0 {
+		return f()
+	}
+	t := time.AfterFunc(s.d, func() { s.stalled.Store(true); s.cancel() })
+	defer t.Stop()
+	return f()
 }
