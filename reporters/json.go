@@ -35,6 +35,7 @@ type jsonReport struct {
 	Summary  jsonSummary       `json:"summary"`
 	Findings []jsonFinding     `json:"findings"`
 	Skipped  []scanner.Skipped `json:"skipped"`
+	Notices  []string          `json:"notices,omitempty"`
 }
 
 type jsonTool struct {
@@ -163,6 +164,7 @@ func buildJSONReport(run Run, res *scanner.Result) jsonReport {
 		},
 		Findings: findings,
 		Skipped:  skipped,
+		Notices:  run.Notices,
 	}
 }
 

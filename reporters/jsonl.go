@@ -37,6 +37,7 @@ type jsonlSummary struct {
 	Complete bool        `json:"complete"`
 	FPScheme string      `json:"fingerprint_scheme"`
 	Summary  jsonSummary `json:"summary"`
+	Notices  []string    `json:"notices,omitempty"`
 }
 
 func (JSONL) Report(w io.Writer, run Run, res *scanner.Result) error {
@@ -57,6 +58,7 @@ func (JSONL) Report(w io.Writer, run Run, res *scanner.Result) error {
 	if err := enc.Encode(jsonlSummary{
 		Type: "summary", Schema: rep.Schema, Tool: rep.Tool, Command: rep.Command,
 		Roots: rep.Roots, FailOn: rep.FailOn, Complete: rep.Complete, FPScheme: rep.FPScheme, Summary: rep.Summary,
+		Notices: rep.Notices,
 	}); err != nil {
 		return err
 	}

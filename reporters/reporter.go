@@ -42,6 +42,13 @@ type Run struct {
 	// are relative to (the working directory). SARIF names it as the
 	// %SRCROOT% base; empty leaves the base described but without a URI.
 	BaseDir string
+	// Notices are lines every report must carry about the run's
+	// configuration: what a config turned off, a config not read, stale
+	// baseline entries.
+	Notices []string
+	// ShowSuppressed lists suppressed findings in the terminal report
+	// (JSON and SARIF always carry them, marked).
+	ShowSuppressed bool
 	// Incomplete is set when the scan stopped early (interrupted): the
 	// report holds only what was found before it stopped.
 	Incomplete bool

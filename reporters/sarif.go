@@ -147,6 +147,8 @@ type sarifRuleProps struct {
 type sarifInvocation struct {
 	ExecutionSuccessful        bool                `json:"executionSuccessful"`
 	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+	// ToolConfigurationNotifications carry Run.Notices.
+	ToolConfigurationNotifications []sarifNotification `json:"toolConfigurationNotifications,omitempty"`
 }
 
 type sarifNotification struct {
@@ -273,8 +275,9 @@ func (SARIF) Report(w io.Writer, run Run, res *scanner.Result) error {
 			}},
 			AutomationDetails: sarifAutomation{ID: AutomationID(run)},
 			Invocations: []sarifInvocation{{
-				ExecutionSuccessful:        !run.Incomplete,
-				ToolExecutionNotifications: sarifNotifications(res.Skipped, bases),
+				ExecutionSuccessful:            !run.Incomplete,
+				ToolExecutionNotifications:     sarifNotifications(res.Skipped, bases),
+				ToolConfigurationNotifications: configNotifications(run.Notices),
 			}},
 			Results:    results,
 			ColumnKind: "utf16CodeUnits",
@@ -796,4 +799,14 @@ func imageLocation(o scanner.Origin) sarifLocation {
 	}
 	places = append(places, sarifLogicalPlace{Name: o.Path, FullyQualifiedName: OriginText(o), Kind: "resource"})
 	return sarifLocation{LogicalLocations: places}
+}
+
+// configNotifications turns Run.Notices into SARIF configuration
+// notifications (warnings: something was turned off or not read).
+func configNotifications(notices []string) []sarifNotification {
+	var out []sarifNotification
+	for _, n := range notices {
+		out = append(out, sarifNotification{Level: "warning", Message: sarifText{Text: n}, Descriptor: sarifDescriptor{ID: "config"}})
+	}
+	return out
 }

@@ -68,6 +68,16 @@ func (t Terminal) Report(w io.Writer, run Run, res *scanner.Result) error {
 			fmt.Fprintln(bw)
 		}
 	}
+	if run.ShowSuppressed && len(shown) < len(res.Findings) {
+		fmt.Fprintln(bw, st.Bold(fmt.Sprintf("SUPPRESSED (%d): allowed inline, by the config or by the baseline; never failing the run", len(res.Findings)-len(shown))))
+		fmt.Fprintln(bw)
+		for _, f := range res.Findings {
+			if f.Suppressed != nil {
+				t.writeFinding(bw, st, run, f)
+				fmt.Fprintln(bw)
+			}
+		}
+	}
 	switch {
 	case run.Incomplete:
 		fmt.Fprintln(bw, st.Bold("Scan interrupted: this report is partial."))
@@ -80,6 +90,12 @@ func (t Terminal) Report(w io.Writer, run Run, res *scanner.Result) error {
 		fmt.Fprintln(bw)
 	case len(shown) == 0:
 		fmt.Fprintln(bw, st.Bold("No credentials found."))
+		fmt.Fprintln(bw)
+	}
+	for _, n := range run.Notices {
+		fmt.Fprintln(bw, st.Bold("notice:")+" "+st.Wrap(Escape(n), 8))
+	}
+	if len(run.Notices) > 0 {
 		fmt.Fprintln(bw)
 	}
 	writeSummary(bw, st, run, res, shown)
@@ -118,6 +134,9 @@ func (t Terminal) writeFinding(w io.Writer, st *Styles, run Run, f scanner.Findi
 		fmt.Fprintf(w, "    %s %s\n", st.Dim(padRight(label, 7)), st.Wrap(Escape(bound(ev, maxEvidenceRunes)), labelWidth))
 	}
 	detail("facts", Escape(attrsText(f.Attrs)))
+	if sp := f.Suppressed; sp != nil {
+		detail("allowed", Escape(string(sp.Kind)+": "+sp.Reason))
+	}
 	if n := len(f.Also); n > 0 {
 		var places []string
 		for i, o := range f.Also {
@@ -173,7 +192,10 @@ func writeSummary(w io.Writer, st *Styles, run Run, res *scanner.Result, shown [
 		line += fmt.Sprintf("; %d at or above --fail-on %s", failing, run.FailOn)
 	}
 	if n := len(res.Findings) - len(shown); n > 0 {
-		line += fmt.Sprintf("; %d suppressed (listed by --format json)", n)
+		line += fmt.Sprintf("; %d suppressed", n)
+		if !run.ShowSuppressed {
+			line += " (--show-suppressed lists them)"
+		}
 	}
 	fmt.Fprintln(w, st.Bold(st.Wrap(line, 2)))
 

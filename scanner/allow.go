@@ -93,9 +93,26 @@ func markerReason(b []byte) string {
 			}
 		}
 	}
-	s = strings.TrimSpace(s)
-	if len(s) > maxReason {
-		s = s[:maxReason]
+	// bounded by scrubReasons, after credentials in it are redacted
+	return strings.TrimSpace(s)
+}
+
+// scrubReasons keeps credentials out of inline allow reasons: the text
+// after a marker may hold another credential of the line (the one after
+// the marker), which is shown redacted, as everywhere else.
+func scrubReasons(fs []Finding, cands []located) {
+	for i := range fs {
+		m := fs[i].Allow
+		if m == nil || m.Reason == "" {
+			continue
+		}
+		for _, lc := range cands {
+			if s := lc.c.Secret; s != "" && strings.Contains(m.Reason, s) {
+				m.Reason = strings.ReplaceAll(m.Reason, s, Redact(s))
+			}
+		}
+		if len(m.Reason) > maxReason {
+			m.Reason = m.Reason[:maxReason]
+		}
 	}
-	return s
 }

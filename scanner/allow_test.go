@@ -35,9 +35,13 @@ func TestInlineAllowOneMarkerOneCredential(t *testing.T) {
 		t.Errorf("allowed %v reported %v reasons %q", al, rep, why)
 	}
 	// a second credential later on the line, after the marker, is reported
-	al, rep, _ = allowedSecrets(t, "TOKEN="+a+" # tokenscope:allow  also="+b+"\n", true)
+	al, rep, why = allowedSecrets(t, "TOKEN="+a+" # tokenscope:allow  also="+b+"\n", true)
 	if len(al) != 1 || al[0] != a || len(rep) != 1 || rep[0] != b {
 		t.Errorf("after marker: allowed %v reported %v", al, rep)
+	}
+	// the reason never carries that other credential
+	if len(why) != 1 || strings.Contains(why[0], b) || !strings.HasPrefix(why[0], "also=ghp_") {
+		t.Errorf("reason %q", why)
 	}
 	// two credentials before one marker: only the nearest is allowed
 	al, rep, _ = allowedSecrets(t, "K="+a+" R="+ro+" // tokenscope:allow\n", true)

@@ -407,9 +407,11 @@ func (w *worker) scanStream(o Origin, r io.Reader, size int64, depth int) int64 
 				return strings.Compare(a.c.RuleID, b.c.RuleID)
 			})
 			cur := lines // candidates come in order: count forward from bufStart
+			first := len(w.out)
 			for _, lc := range w.cand {
 				w.out = append(w.out, w.e.newFinding(o, lc, data, bufStart, &cur))
 			}
+			scrubReasons(w.out[first:], w.cand)
 		}
 		accepted = acceptTo
 		if eof {

@@ -10,10 +10,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tokenscope/tokenscope/detectors"
 	"github.com/tokenscope/tokenscope/detectors/scope"
 	"github.com/tokenscope/tokenscope/policy"
 	"github.com/tokenscope/tokenscope/reporters"
-	"github.com/tokenscope/tokenscope/rules"
 	"github.com/tokenscope/tokenscope/scanner"
 	"github.com/tokenscope/tokenscope/scanner/archive"
 	"github.com/tokenscope/tokenscope/scanner/dir"
@@ -45,6 +45,8 @@ type ScanOptions struct {
 	// FingerprintKeyFile is --fingerprint-key-file (see newFingerprinter).
 	FingerprintKeyFile string
 	Verify             VerifyOptions
+	// Project holds the config and baseline flags (scan_config.go).
+	Project ProjectOptions
 }
 
 func (o *ScanOptions) archiveLimits() archive.Limits {
@@ -133,24 +135,62 @@ directory named image is scanned as "tokenscope scan ./image".`,
 	cmd.AddCommand(newCmdScanImage(s, nil))
 	addFingerprintFlag(f, &opts.FingerprintKeyFile)
 	addVerifyFlags(f, &opts.Verify)
+	addProjectFlags(f, &opts.Project)
 	return cmd
 }
 
 func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
-	if err := dir.CheckRoots(opts.Paths); err != nil {
-		return usageErr("%v", err)
-	}
-	fp, err := newFingerprinter(s, opts.FingerprintKeyFile)
+	out, err := scanProject(cmd, s, opts)
 	if err != nil {
 		return err
 	}
+	cwd, _ := os.Getwd() // SARIF's %SRCROOT%; left out when unknown
+	rerr := report(s, opts.Format, opts.Output, reporters.Run{
+		ToolName: "tokenscope", ToolVersion: version, Command: "scan",
+		Category: opts.Category, Roots: out.roots, Rules: out.infos, FailOn: opts.FailOn,
+		ShowSecrets: opts.ShowSecrets, Color: s.colorAllowed() && opts.Output == "",
+		BaseDir: cwd, Incomplete: out.interrupted != nil, FingerprintScheme: out.project.fp.Scheme(),
+		Verify:  out.verified,
+		Notices: out.notices, ShowSuppressed: opts.Project.ShowSuppressed,
+	}, out.res)
+	warnRunLocal(s, out.project.fp)
+	if out.interrupted != nil {
+		// an interrupted scan is never a clean result, whatever it found
+		return &exitError{code: exitInterrupted, err: fmt.Errorf("scan interrupted: %w", out.interrupted)}
+	}
+	return rerr
+}
+
+// scanned is a finished scan with the policy applied.
+type scanned struct {
+	res      *scanner.Result
+	infos    map[string]detectors.Info
+	roots    []string
+	notices  []string
+	verified *reporters.VerifyInfo
+	// interrupted is the error of a scan stopped early (res holds what
+	// was found before).
+	interrupted error
+	project     *project
+}
+
+// scanProject runs a scan as opts say, the project's config and baseline
+// applied (see scan_config.go), up to the policy stage.
+func scanProject(cmd *cobra.Command, s *Streams, opts *ScanOptions) (*scanned, error) {
+	if err := dir.CheckRoots(opts.Paths); err != nil {
+		return nil, usageErr("%v", err)
+	}
+	proj, err := loadProject(cmd, s, opts)
+	if err != nil {
+		return nil, err
+	}
 	// an unwritable -o fails now, not after the scan
 	if err := checkOutput(opts.Output); err != nil {
-		return &exitError{code: exitUsage, err: err}
+		return nil, &exitError{code: exitUsage, err: err}
 	}
-	set, err := rules.BuiltinSet()
+	set, infos, err := proj.detectorSet()
 	if err != nil {
-		return fmt.Errorf("loading rules: %w", err)
+		return nil, err
 	}
 	prog := newProgress(s, opts.Progress)
 	var raw *scanner.RawSecrets // only with --verify: no raw secret is kept otherwise
@@ -163,8 +203,9 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 		ShowSecrets:   opts.ShowSecrets,
 		Progress:      prog.update,
 		Expanders:     defaultExpanders(),
-		Fingerprinter: fp,
+		Fingerprinter: proj.fp,
 		Raw:           raw,
+		Allow:         proj.allowHook(),
 	})
 	// committed credential stores are parsed as reach parses them
 	var sources []scanner.Source
@@ -176,7 +217,7 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 	}
 	hist, err := historySources(opts)
 	if err != nil {
-		return usageErr("%v", err)
+		return nil, usageErr("%v", err)
 	}
 	sources = append(sources, hist...)
 	roots := opts.Paths
@@ -191,10 +232,10 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 	prog.stop()
 	if err != nil {
 		if errors.Is(err, scanner.ErrNothingScanned) {
-			return &exitError{code: exitUsage, err: err}
+			return nil, &exitError{code: exitUsage, err: err}
 		}
 		if res == nil {
-			return &exitError{code: exitUsage, err: err}
+			return nil, &exitError{code: exitUsage, err: err}
 		}
 		// interrupted: report what was found so far, marked incomplete
 	}
@@ -208,29 +249,12 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 	var verified *reporters.VerifyInfo
 	if opts.Verify.On && err == nil {
 		if verified, err = runVerify(cmd.Context(), &opts.Verify, res, raw); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	raw.Clear()
-	newPolicy(opts.FailOn).Apply(res)
-	infos, ierr := ruleInfos()
-	if ierr != nil {
-		return ierr
-	}
-	cwd, _ := os.Getwd() // SARIF's %SRCROOT%; left out when unknown
-	rerr := report(s, opts.Format, opts.Output, reporters.Run{
-		ToolName: "tokenscope", ToolVersion: version, Command: "scan",
-		Category: opts.Category, Roots: roots, Rules: infos, FailOn: opts.FailOn,
-		ShowSecrets: opts.ShowSecrets, Color: s.colorAllowed() && opts.Output == "",
-		BaseDir: cwd, Incomplete: err != nil, FingerprintScheme: fp.Scheme(),
-		Verify: verified,
-	}, res)
-	warnRunLocal(s, fp)
-	if err != nil {
-		// an interrupted scan is never a clean result, whatever it found
-		return &exitError{code: exitInterrupted, err: fmt.Errorf("scan interrupted: %w", err)}
-	}
-	return rerr
+	newPolicy(opts.FailOn, proj.suppressors(res)...).Apply(res)
+	return &scanned{res: res, infos: infos, roots: roots, notices: proj.finalNotices(), verified: verified, interrupted: err, project: proj}, nil
 }
 
 // report writes the report, then takes the exit code from the policy

@@ -31,6 +31,6 @@ func defaultExpanders() []scanner.Expander {
 // newPolicy is the policy stage of scan and reach: --fail-on, and the
 // suppressors (inline allows, baseline, allow-lists) when configured. It is
 // applied once, to the finished result, before any report is written.
-func newPolicy(failOn scope.Level) policy.Policy {
-	return policy.Policy{FailOn: failOn}
+func newPolicy(failOn scope.Level, sups ...policy.Suppressor) policy.Policy {
+	return policy.Policy{FailOn: failOn, Suppressors: sups}
 }
