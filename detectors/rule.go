@@ -278,6 +278,8 @@ func Validator(name string) (func(string) bool, bool) {
 		return ValidNpmChecksum, true
 	case "azure-sas":
 		return ValidAzureSAS, true
+	case "basic-credentials":
+		return ValidBasicCredentials, true
 	}
 	return nil, false
 }
