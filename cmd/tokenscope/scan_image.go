@@ -154,11 +154,11 @@ func runScanImage(cmd *cobra.Command, s *Streams, opts *ImageOptions) error {
 		Fingerprinter: fp,
 	})
 	src := image.New(opts.Refs, image.Options{
-		MaxFileSize: opts.MaxFileSize,
-		Platform:    opts.Platform,
-		Insecure:    opts.Insecure,
-		Timeout:     opts.RegistryTimeout,
-		Redact:      eng.RedactText,
+		Workers:  opts.Workers,
+		Platform: opts.Platform,
+		Insecure: opts.Insecure,
+		Timeout:  opts.RegistryTimeout,
+		Redact:   eng.RedactText,
 	})
 	prog.start()
 	res, err := eng.Run(cmd.Context(), src)

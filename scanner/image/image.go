@@ -30,6 +30,7 @@ import (
 	"net/http"
 	"os"
 	"path"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -43,6 +44,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
+	"github.com/sourcegraph/conc/pool"
 
 	"github.com/tokenscope/tokenscope/scanner"
 )
@@ -60,9 +62,6 @@ const DefaultTimeout = 2 * time.Minute
 
 // Options tune the source.
 type Options struct {
-	// MaxFileSize bounds how much of one layer member is scanned; 0 means
-	// scanner.DefaultMaxFileSize.
-	MaxFileSize int64
 	// Platform ("os/arch[/variant]") selects one platform of an index;
 	// empty means every platform.
 	Platform string
@@ -74,6 +73,9 @@ type Options struct {
 	// Redact masks the secrets in text the source puts in origins (build
 	// steps, which may hold ARG values); nil leaves the text as it is.
 	Redact func(string) string
+	// Workers is how many layers are read at once; 0 means GOMAXPROCS
+	// (the engine's default worker count).
+	Workers int
 	// Docker is the docker CLI that exports docker-daemon: images; empty
 	// means "docker" on PATH.
 	Docker string
@@ -138,6 +140,13 @@ func (s *Source) timeout() time.Duration {
 	return DefaultTimeout
 }
 
+func (s *Source) workers() int {
+	if s.Opts.Workers > 0 {
+		return s.Opts.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
 func (s *Source) redact(t string) string {
 	if s.Opts.Redact == nil {
 		return t
@@ -181,19 +190,16 @@ func (s *Source) Walk(ctx context.Context, emit func(scanner.Item) error, skip f
 			jobs = append(jobs, js...)
 		}
 	}
+	// Layers are read concurrently, as many at once as the engine has
+	// workers: each streams its tar and hands members to the workers.
+	p := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError().WithMaxGoroutines(s.workers())
 	for _, j := range jobs {
-		if err := s.walkLayer(ctx, j, emit, skip); err != nil {
-			return err
-		}
+		p.Go(func(ctx context.Context) error { return s.walkLayer(ctx, j, emit, skip) })
+	}
+	if err := p.Wait(); err != nil {
+		return err
 	}
 	return errors.Join(errs...)
-}
-
-func (s *Source) maxSize() int64 {
-	if s.Opts.MaxFileSize > 0 {
-		return s.Opts.MaxFileSize
-	}
-	return scanner.DefaultMaxFileSize
 }
 
 // resolve opens ref: a docker-daemon: reference, an OCI layout directory,
@@ -664,7 +670,6 @@ func (s *Source) walkLayer(ctx context.Context, j job, emit func(scanner.Item) e
 		}
 		return "layer is truncated or corrupt: " + err.Error()
 	}
-	max := s.maxSize()
 	members := 0
 	for {
 		if err := ctx.Err(); err != nil {
@@ -699,22 +704,59 @@ func (s *Source) walkLayer(ctx context.Context, j job, emit func(scanner.Item) e
 		members++
 		o := j.o
 		o.Path = p
-		// Read the member now (the tar stream is sequential), bounded by
-		// one byte more than is scanned so the engine sees the truncation.
-		data, err := io.ReadAll(io.LimitReader(tr, max+1))
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
+		if hdr.Size <= smallMember {
+			// Small members are read at once: workers scan several in
+			// parallel while this layer's stream moves on.
+			data := make([]byte, hdr.Size)
+			if _, err := io.ReadFull(tr, data); err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				skip(scanner.Skipped{Path: j.where + "!/" + p, Reason: corrupt(err), Kind: scanner.SkipCorrupt, Partial: true})
+				return nil
 			}
-			skip(scanner.Skipped{Path: j.where + "!/" + p, Reason: corrupt(err), Kind: scanner.SkipCorrupt, Partial: true})
-			return nil
+			if err := emit(memItem(o, data)); err != nil {
+				return err
+			}
+			continue
 		}
-		it := memItem(o, data)
-		it.Size = hdr.Size
-		if err := emit(it); err != nil {
+		// A large member is streamed to the worker that scans it; the
+		// layer's stream waits until that worker is done with it.
+		h := &handoff{r: tr, size: hdr.Size, done: make(chan struct{})}
+		if err := emit(scanner.Item{Origin: o, Size: hdr.Size, Open: func() (io.ReadCloser, error) { return h, nil }}); err != nil {
 			return err
 		}
+		select {
+		case <-h.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
+}
+
+// smallMember is the size up to which a layer member is read into memory
+// and handed over whole; larger ones are streamed.
+const smallMember = 1 << 20
+
+// handoff is a layer member streamed to a worker: the worker reads the
+// layer's tar stream directly while the layer's goroutine waits for
+// Close.
+type handoff struct {
+	r    io.Reader
+	size int64
+	done chan struct{}
+	once sync.Once
+}
+
+func (h *handoff) Read(p []byte) (int, error) { return h.r.Read(p) }
+
+// Size lets the engine read up to the member's end, and tell a member
+// larger than --max-file-size without reading past the limit.
+func (h *handoff) Size() int64 { return h.size }
+
+func (h *handoff) Close() error {
+	h.once.Do(func() { close(h.done) })
+	return nil
 }
 
 // Finish implements scanner.Finisher: it flags the findings (and skipped

@@ -257,3 +257,56 @@ func mustSet(t *testing.T) *detectors.Set {
 }
 
 func scannerSet() (*detectors.Set, error) { return rules.BuiltinSet() }
+
+// Members over 1 MiB are streamed to the workers (the layer waits for
+// each); the engine's --max-file-size still applies to them. One worker
+// or several, every layer is read and nothing deadlocks.
+func TestLargeMembersStreamed(t *testing.T) {
+	g := testtoken.New(77)
+	bigTok, smallTok := g.GitHub("ghp_"), g.GitHub("ghp_")
+	line := "a log line without anything secret in it, just words\n"
+	big := strings.Repeat(line, (3<<20)/len(line)) + "token=" + bigTok + "\n"
+	huge := strings.Repeat(line, (5<<20)/len(line))
+	img, err := mutate.Append(empty.Image,
+		mutate.Addendum{Layer: tarLayer(t, map[string]string{"big/log.txt": big}), History: v1.History{CreatedBy: "COPY log.txt /big/"}},
+		mutate.Addendum{Layer: tarLayer(t, map[string]string{"small/.env": "GITHUB_TOKEN=" + smallTok + "\n"}), History: v1.History{CreatedBy: "COPY .env /small/"}},
+		mutate.Addendum{Layer: tarLayer(t, map[string]string{"huge/data.txt": huge}), History: v1.History{CreatedBy: "COPY data.txt /huge/"}},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "oci")
+	lp, err := layout.Write(dir, empty.Index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := lp.AppendImage(img); err != nil {
+		t.Fatal(err)
+	}
+	for _, workers := range []int{1, 3} {
+		src := New([]string{dir}, Options{Workers: workers})
+		res, err := scanner.NewEngine(mustSet(t), scanner.Options{Workers: workers, MaxFileSize: 4 << 20}).Run(context.Background(), src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for _, f := range res.Findings {
+			got[f.Origin.Path] = f.Line
+		}
+		if got["big/log.txt"] != strings.Count(big, "\n") || got["small/.env"] != 1 {
+			t.Errorf("workers %d: findings by path %v", workers, got)
+		}
+		tooLarge := false
+		for _, s := range res.Skipped {
+			if s.Path == "huge/data.txt" && s.Kind == scanner.SkipTooLarge {
+				tooLarge = true
+			}
+		}
+		if !tooLarge || len(res.Skipped) != 1 {
+			t.Errorf("workers %d: skipped %+v, want huge/data.txt too large", workers, res.Skipped)
+		}
+		if res.Stats.Bytes < int64(len(big))+4<<20 {
+			t.Errorf("workers %d: %d bytes scanned", workers, res.Stats.Bytes)
+		}
+	}
+}
