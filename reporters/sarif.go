@@ -731,6 +731,9 @@ func sarifNotifications(skipped []scanner.Skipped, bases map[string]bool) []sari
 // file:// URI with no base.
 func ArtifactURI(path string) (uri, baseID string) {
 	p := strings.ReplaceAll(path, `\`, "/")
+	if u, ok := remoteURI(p); ok {
+		return u, ""
+	}
 	switch {
 	case strings.HasPrefix(p, "~/"):
 		return encodePath(strings.TrimLeft(p[2:], "/")), HomeRoot
@@ -743,6 +746,40 @@ func ArtifactURI(path string) (uri, baseID string) {
 		p = strings.TrimLeft(p[2:], "/")
 	}
 	return encodePath(p), SrcRoot
+}
+
+// remoteURI is the absolute URI of a path inside a remote repository
+// (scan https://host/org/repo): "scheme://authority" kept, the path
+// percent-encoded; git's scp-like user@host:path becomes ssh://.
+func remoteURI(p string) (string, bool) {
+	if i := strings.Index(p, "://"); i > 0 && isScheme(p[:i]) {
+		rest := p[i+3:]
+		j := strings.Index(rest, "/")
+		if j < 0 {
+			return p, true
+		}
+		return p[:i+3] + rest[:j] + encodePath(rest[j:]), true
+	}
+	colon := strings.Index(p, ":")
+	if colon > 0 && colon < len(p)-1 && !strings.ContainsAny(p[:colon], "/") {
+		if at := strings.Index(p[:colon], "@"); at > 0 && at < colon-1 {
+			return "ssh://" + p[:colon] + "/" + encodePath(strings.TrimLeft(p[colon+1:], "/")), true
+		}
+	}
+	return "", false
+}
+
+func isScheme(s string) bool {
+	if s == "" || !isLetter(s[0]) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !isLetter(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.' {
+			return false
+		}
+	}
+	return true
 }
 
 // dirURI is the file:// URI of an absolute directory, ending in "/" as

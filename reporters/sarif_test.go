@@ -275,6 +275,12 @@ func TestArtifactURI(t *testing.T) {
 		{"~/.aws/credentials", ".aws/credentials", "HOME"},
 		{"/etc/app/.env", "file:///etc/app/.env", ""},
 		{"C:/Users/x/.env", "file:///C:/Users/x/.env", ""},
+		// inside a remote repository (scan https://host/org/repo)
+		{"https://git.example.com/org/repo/deploy/app config.env", "https://git.example.com/org/repo/deploy/app%20config.env", ""},
+		{"file:///srv/git/r.git/old.env", "file:///srv/git/r.git/old.env", ""},
+		{"ssh://git@host:2222/org/r/a.env", "ssh://git@host:2222/org/r/a.env", ""},
+		{"git@github.com:org/repo/.env", "ssh://git@github.com/org/repo/.env", ""},
+		{"me@home/notes:x.txt", "me%40home/notes%3Ax.txt", "%SRCROOT%"},
 	} {
 		uri, base := reporters.ArtifactURI(tc.path)
 		if uri != tc.uri || base != tc.base {

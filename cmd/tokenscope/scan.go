@@ -17,6 +17,7 @@ import (
 	"github.com/tokenscope/tokenscope/scanner"
 	"github.com/tokenscope/tokenscope/scanner/archive"
 	"github.com/tokenscope/tokenscope/scanner/dir"
+	gitsrc "github.com/tokenscope/tokenscope/scanner/git"
 	"github.com/tokenscope/tokenscope/scanner/home"
 	"github.com/tokenscope/tokenscope/scanner/stdin"
 )
@@ -47,6 +48,10 @@ type ScanOptions struct {
 	Verify             VerifyOptions
 	// Project holds the config and baseline flags (scan_config.go).
 	Project ProjectOptions
+	// Remotes are repository URLs (https://, ssh://, git@host:path,
+	// file://), each mirrored to a temporary directory and scanned
+	// through its history.
+	Remotes []string
 }
 
 func (o *ScanOptions) archiveLimits() archive.Limits {
@@ -62,13 +67,16 @@ func newCmdScan(s *Streams, runF func(*ScanOptions) error) *cobra.Command {
 	var failOn, maxSize string
 	var noProgress bool
 	cmd := &cobra.Command{
-		Use:   "scan [path ...] [-]",
+		Use:   "scan [path | repository URL ...] [-]",
 		Short: "Scan directories and files for credentials",
 		Long: `Scan directories and files for credentials, and rate each by the damage it
 could do. Every regular file is read, hidden and git-ignored ones included;
 .git internals are left to the history scan. Secrets are redacted in every
 report unless --show-secrets is given. A "-" path (or --stdin) scans what
 is piped to standard input, reported as "stdin" (or --stdin-name).
+A repository URL (https://host/org/repo, git@host:org/repo, ssh://,
+file://) is cloned to a temporary bare mirror, with the credentials your
+git uses, and its history scanned; the mirror is removed afterwards.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 2 usage error, or nothing could be scanned; 130 interrupted (the report,
@@ -81,6 +89,7 @@ directory named image is scanned as "tokenscope scan ./image".`,
   tokenscope scan --format json ./some/dir ./a/file.env
   tokenscope scan --fail-on broad .
   kubectl get secret -o yaml app | tokenscope scan --stdin-name app-secret.yaml -
+  tokenscope scan https://github.com/org/repo
   tokenscope scan image ghcr.io/org/app:1.2`,
 		// Paths, or the image subcommand: any first argument other than
 		// "image" is a path.
@@ -92,12 +101,18 @@ directory named image is scanned as "tokenscope scan ./image".`,
 					opts.Stdin = true
 					continue
 				}
+				if gitsrc.IsRemote(a) {
+					if _, err := os.Lstat(a); err != nil { // a local path of that name wins
+						opts.Remotes = append(opts.Remotes, a)
+						continue
+					}
+				}
 				opts.Paths = append(opts.Paths, a)
 			}
 			if cmd.Flags().Changed("stdin-name") {
 				opts.Stdin = true
 			}
-			if len(opts.Paths) == 0 && !opts.Stdin {
+			if len(opts.Paths) == 0 && !opts.Stdin && len(opts.Remotes) == 0 {
 				opts.Paths = []string{"."}
 			}
 			var err error
@@ -221,6 +236,15 @@ func scanProject(cmd *cobra.Command, s *Streams, opts *ScanOptions) (*scanned, e
 	}
 	sources = append(sources, hist...)
 	roots := opts.Paths
+	remotes, cleanup, err := remoteSources(cmd.Context(), s, opts)
+	defer cleanup()
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range remotes {
+		sources = append(sources, r.src)
+		roots = append(append([]string(nil), roots...), r.name)
+	}
 	if opts.Stdin {
 		src := home.NewStoreParsing(stdin.New(s.In, opts.StdinName))
 		parsing = append(parsing, src)

@@ -153,6 +153,12 @@ func display(root, rel string) string {
 	if root == "" {
 		return rel
 	}
+	if isRemoteRoot(root) {
+		if rel == "" {
+			return root
+		}
+		return strings.TrimSuffix(root, "/") + "/" + rel
+	}
 	return filepath.ToSlash(filepath.Join(root, filepath.FromSlash(rel)))
 }
 
