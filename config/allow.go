@@ -43,6 +43,12 @@ func compileAllow(d *doc, s AllowSpec) *Allow {
 
 func compileList(d *doc, at string, paths, values, stop []string) *allowList {
 	l := &allowList{at: at}
+	for name, n := range map[string]int{"paths": len(paths), "values": len(values), "stopwords": len(stop)} {
+		if n > MaxListLen {
+			d.errAt(at+"."+name, "%d entries; a config may list at most %d (every finding is checked against each)", n, MaxListLen)
+			return l
+		}
+	}
 	for i, p := range paths {
 		if err := validGlob(p); err != nil {
 			d.errAt(fmt.Sprintf("%s.paths[%d]", at, i), "%q: %v", p, err)

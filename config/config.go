@@ -31,6 +31,11 @@ const MaxSize = 256 << 10
 
 // Limits a config may not go past, whatever it says.
 const (
+	// MaxListLen bounds each allowlist and the disable list; MaxRules
+	// the extra rules.
+	MaxListLen = 1000
+	MaxRules   = 500
+
 	MaxFileSizeCap     = 1 << 30
 	MaxArchiveDepthCap = 10
 )
@@ -209,6 +214,13 @@ func Parse(name string, data []byte) (*Config, error) {
 		if strings.TrimSpace(id) == "" {
 			d.errAt(fmt.Sprintf("disable[%d]", i), "empty rule id")
 		}
+	}
+	if len(f.Disable) > MaxListLen {
+		d.errAt("disable", "%d entries; at most %d", len(f.Disable), MaxListLen)
+	}
+	if len(f.Rules) > MaxRules {
+		d.errAt("rules", "%d rules; a config may add at most %d", len(f.Rules), MaxRules)
+		f.Rules = nil
 	}
 	c.Rules = compileRules(d, f.Rules, "rules")
 	c.allow = compileAllow(d, f.Allow)

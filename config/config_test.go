@@ -81,6 +81,7 @@ func TestParseErrors(t *testing.T) {
 		{"not yaml", "allow:\n  paths: [a\n", 0, "", "not valid YAML"},
 		{"bad scope", strings.Replace("rules:"+goodRule, "access: write", "access: everything", 1), 8, "rules[0].scope", "access"},
 		{"bad version", "version: 2\n", 1, "version", "not known"},
+		{"too many globs", "allow:\n  paths: [" + strings.Repeat("'a/**',", config.MaxListLen) + "'b']\n", 2, "allow.paths", "at most 1000"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
