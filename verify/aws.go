@@ -23,9 +23,9 @@ func init() {
 	register(&Verifier{
 		Name:     "aws",
 		Provider: "AWS",
-		RuleIDs:  []string{"aws-access-key"},
+		RuleIDs:  []string{"aws-access-key", "aws-profile-secret-key"},
 		Hosts:    []string{"sts.amazonaws.com"},
-		Request:  "POST https://sts.amazonaws.com/ Action=GetCallerIdentity&Version=2011-06-15, signed with SigV4 (key id from attrs.key_id; the secret signs, it is never sent)",
+		Request:  "POST https://sts.amazonaws.com/ Action=GetCallerIdentity&Version=2011-06-15, signed with SigV4 (key id from attrs.key_id or access_key_id, AKIA only; the secret signs, it is never sent)",
 		Maps: "200: live; Account and Arn in evidence; an Arn ending :root is the account's root user (admin, account-wide, " +
 			"can destroy the whole account); an IAM user's rights depend on its policies, which this call does not reveal " +
 			"(scope kept). 403 InvalidClientTokenId or SignatureDoesNotMatch: invalid",
@@ -39,7 +39,13 @@ func checkAWS(ctx context.Context, c *Call, cred Credential) Result {
 	const what = "STS GetCallerIdentity"
 	keyID := cred.Attrs["key_id"]
 	if keyID == "" {
+		keyID = cred.Attrs["access_key_id"] // a credentials-file profile
+	}
+	switch {
+	case keyID == "":
 		return Unknown("not sent: the finding names no access key id")
+	case !strings.HasPrefix(keyID, "AKIA"):
+		return Unknown("not sent: temporary (ASIA) keys verify only with their session token")
 	}
 	signer := v4.NewSigner()
 	creds := aws.Credentials{AccessKeyID: keyID, SecretAccessKey: cred.Secret}

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -106,15 +107,14 @@ func New(cfg Config) (*Client, error) {
 	}
 	eps := map[string]*url.URL{}
 	for name, raw := range cfg.Endpoints {
-		v, ok := ByName(name)
-		if !ok || !v.SelfHosted {
+		if !SelfHostedFamily(name) {
 			return nil, fmt.Errorf("--verify-endpoint %s: only %s take an endpoint", name, strings.Join(selfHostedNames(), " and "))
 		}
 		u, err := ParseEndpoint(raw)
 		if err != nil {
 			return nil, fmt.Errorf("--verify-endpoint %s: %w", name, err)
 		}
-		eps[v.Name] = u
+		eps[strings.ToLower(name)] = u
 	}
 	tr := cfg.Transport
 	if tr == nil {
@@ -145,8 +145,8 @@ func New(cfg Config) (*Client, error) {
 func selfHostedNames() []string {
 	var out []string
 	for _, v := range All() {
-		if v.SelfHosted {
-			out = append(out, v.Name)
+		if v.SelfHosted && !slices.Contains(out, v.family()) {
+			out = append(out, v.family())
 		}
 	}
 	return out
@@ -220,7 +220,7 @@ func cacheKey(v *Verifier, cred Credential) [32]byte {
 func (c *Client) verify(ctx context.Context, v *Verifier, cred Credential) (res Result, ver scanner.Verification) {
 	call := c.newCall(v, cred.Secret)
 	ver = scanner.Verification{Host: call.base.Host}
-	if u, ok := c.endpoints[v.Name]; ok {
+	if u, ok := c.endpoints[v.family()]; ok {
 		ver.Endpoint = u.String()
 	}
 	defer func() {
@@ -251,8 +251,9 @@ func scrub(ev []string, secret string) []string {
 
 func (c *Client) newCall(v *Verifier, secret string) *Call {
 	call := &Call{c: c, secret: secret, allowed: map[string]bool{}}
-	if u, ok := c.endpoints[v.Name]; ok {
+	if u, ok := c.endpoints[v.family()]; ok {
 		call.base = u
+		call.custom = true
 		call.allowed[hostKey(u)] = true
 		return call
 	}
@@ -271,6 +272,7 @@ type Call struct {
 	allowed map[string]bool
 	secret  string
 	sign    func(*http.Request, []byte) error
+	custom  bool
 }
 
 // WithSigner returns a Call whose requests are signed by sign (after every
@@ -283,6 +285,9 @@ func (c *Call) WithSigner(sign func(req *http.Request, body []byte) error) *Call
 
 // Host is the host requests go to by default.
 func (c *Call) Host() string { return c.base.Host }
+
+// Custom reports whether --verify-endpoint replaced the verifier's host.
+func (c *Call) Custom() bool { return c.custom }
 
 // Response is a reply, its body read (up to 1 MiB).
 type Response struct {

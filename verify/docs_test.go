@@ -24,7 +24,7 @@ func docsTable() string {
 	for _, v := range All() {
 		name := v.Name
 		if v.SelfHosted {
-			name += " (`--verify-endpoint " + v.Name + "=URL`)"
+			name += " (`--verify-endpoint " + v.family() + "=URL`)"
 		}
 		b.WriteString("| " + esc(name) + " | `" + strings.Join(v.RuleIDs, "`, `") + "` | " + strings.Join(v.Hosts, ", ") +
 			" | `" + esc(v.Request) + "` | " + esc(v.Maps) + " |\n")

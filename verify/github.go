@@ -16,7 +16,7 @@ func init() {
 	register(&Verifier{
 		Name:     "github",
 		Provider: "GitHub",
-		RuleIDs:  []string{"github-classic-pat", "github-fine-grained-pat", "github-oauth-token", "github-app-user-token"},
+		RuleIDs:  []string{"github-classic-pat", "github-fine-grained-pat", "github-oauth-token", "github-app-user-token", "gh-cli-oauth-token"},
 		Hosts:    []string{"api.github.com"},
 		Request:  "GET https://api.github.com/user (Authorization: Bearer <token>)",
 		Maps: "200: live; the login names the owner; X-OAuth-Scopes (classic and OAuth tokens) sets access " +
@@ -34,7 +34,9 @@ func init() {
 		Request:  "GET https://api.github.com/installation/repositories?per_page=1 (Authorization: Bearer <token>)",
 		Maps: "200: live; total_count sets reach (1 repository: resource; more: org); GitHub-Authentication-Token-Expiration " +
 			"sets the expiry. 401: invalid",
-		Check: checkGitHubInstallation,
+		SelfHosted: true,
+		Family:     "github",
+		Check:      checkGitHubInstallation,
 	})
 }
 
@@ -43,6 +45,9 @@ func githubHeaders(secret string) []string {
 }
 
 func checkGitHubUser(ctx context.Context, c *Call, cred Credential) Result {
+	if res, ok := otherHost(c, cred, "github.com", "github"); ok {
+		return res
+	}
 	r, err := c.Get(ctx, "/user", githubHeaders(cred.Secret)...)
 	if err != nil {
 		return failed(err)

@@ -9,6 +9,21 @@ import (
 	"github.com/tokenscope/tokenscope/detectors/scope"
 )
 
+// otherHost returns a result when the finding says its credential belongs
+// to a host other than want (a credential store names it) and no
+// --verify-endpoint was given: such a secret is not sent to want.
+func otherHost(c *Call, cred Credential, want, family string) (Result, bool) {
+	h := strings.ToLower(cred.Attrs["host"])
+	if h == "" || h == want || c.Custom() {
+		return Result{}, false
+	}
+	why := "not sent: the credential belongs to " + clean(h) + ", not " + want
+	if family != "" {
+		why += " (--verify-endpoint " + family + "=URL sends it there)"
+	}
+	return Unknown(why), true
+}
+
 func bearer(secret string) []string { return []string{"Authorization", "Bearer " + secret} }
 
 // failed is the result of a request that got no usable answer.

@@ -50,7 +50,7 @@ func init() {
 	register(&Verifier{
 		Name:     "digitalocean",
 		Provider: "DigitalOcean",
-		RuleIDs:  []string{"digitalocean-pat", "digitalocean-oauth-token"},
+		RuleIDs:  []string{"digitalocean-pat", "digitalocean-oauth-token", "doctl-token"},
 		Hosts:    []string{"api.digitalocean.com"},
 		Request:  "GET https://api.digitalocean.com/v2/account (Authorization: Bearer <token>)",
 		Maps:     "200: live, account status and team in evidence (scopes are not returned; the offline scope stands); 401: invalid",
@@ -59,7 +59,7 @@ func init() {
 	register(&Verifier{
 		Name:     "vercel",
 		Provider: "Vercel",
-		RuleIDs:  []string{"vercel-personal-token", "vercel-api-key", "vercel-integration-token", "vercel-app-access-token"},
+		RuleIDs:  []string{"vercel-personal-token", "vercel-api-key", "vercel-integration-token", "vercel-app-access-token", "vercel-cli-token"},
 		Hosts:    []string{"api.vercel.com"},
 		Request:  "GET https://api.vercel.com/v2/user (Authorization: Bearer <token>)",
 		Maps:     "200: live, the username in evidence (the offline scope stands); 401, or 403 with invalidToken: invalid",
@@ -68,7 +68,7 @@ func init() {
 	register(&Verifier{
 		Name:     "supabase",
 		Provider: "Supabase",
-		RuleIDs:  []string{"supabase-pat", "supabase-oauth-token"},
+		RuleIDs:  []string{"supabase-pat", "supabase-oauth-token", "supabase-cli-token"},
 		Hosts:    []string{"api.supabase.com"},
 		Request:  "GET https://api.supabase.com/v1/projects (Authorization: Bearer <token>)",
 		Maps:     "200: live, the number of reachable projects in evidence (one project: project-wide; more: account-wide); 401: invalid",
@@ -77,7 +77,7 @@ func init() {
 	register(&Verifier{
 		Name:     "railway",
 		Provider: "Railway",
-		RuleIDs:  []string{"railway-account-token"},
+		RuleIDs:  []string{"railway-account-token", "railway-cli-token"},
 		Hosts:    []string{"backboard.railway.com"},
 		Request:  `POST https://backboard.railway.com/graphql/v2 {"query":"query { me { name email } }"} (Authorization: Bearer <token>)`,
 		Maps: "data.me: live, an account token (account-wide); errors Not Authorized: unknown, since a workspace token " +

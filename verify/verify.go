@@ -83,9 +83,12 @@ type Verifier struct {
 	Request string
 	// Maps documents what the answer sets in the scope.
 	Maps string
-	// SelfHosted allows --verify-endpoint NAME=URL to replace the base
+	// SelfHosted allows --verify-endpoint FAMILY=URL to replace the base
 	// (GitHub Enterprise Server, self-managed GitLab).
 	SelfHosted bool
+	// Family is the --verify-endpoint name; Name when empty. Verifiers of
+	// one server share it (gitlab: tokens and runner tokens).
+	Family string
 	// Check sends the request through c and reads the answer. It must
 	// use only c to reach the network.
 	Check func(ctx context.Context, c *Call, cred Credential) Result
@@ -115,6 +118,24 @@ func register(v *Verifier) {
 func For(ruleID string) (*Verifier, bool) {
 	v, ok := registry[ruleID]
 	return v, ok
+}
+
+func (v *Verifier) family() string {
+	if v.Family != "" {
+		return v.Family
+	}
+	return v.Name
+}
+
+// SelfHostedFamily reports whether name is a --verify-endpoint family.
+func SelfHostedFamily(name string) bool {
+	name = strings.ToLower(name)
+	for _, v := range byName {
+		if v.SelfHosted && v.family() == name {
+			return true
+		}
+	}
+	return false
 }
 
 // ByName returns the verifier with this Name (case-insensitive).
@@ -151,7 +172,7 @@ func (v *Verifier) Describe() string {
 	fmt.Fprintf(&b, "request:   %s\n", v.Request)
 	fmt.Fprintf(&b, "maps:      %s\n", v.Maps)
 	if v.SelfHosted {
-		fmt.Fprintf(&b, "endpoint:  --verify-endpoint %s=URL sends it to your own server instead\n", v.Name)
+		fmt.Fprintf(&b, "endpoint:  --verify-endpoint %s=URL sends it to your own server instead\n", v.family())
 	}
 	return b.String()
 }

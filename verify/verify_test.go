@@ -17,6 +17,7 @@ import (
 	"github.com/tokenscope/tokenscope/internal/testtoken"
 	"github.com/tokenscope/tokenscope/rules"
 	"github.com/tokenscope/tokenscope/scanner"
+	"github.com/tokenscope/tokenscope/scanner/home"
 )
 
 // loopback routes every request the guard lets through to one httptest
@@ -208,10 +209,16 @@ func TestVerifiedRulesExist(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	stores := map[string]bool{}
+	for _, r := range home.Rules() {
+		stores[r.ID] = true
+	}
 	for _, id := range RuleIDs() {
 		inf, ok := set.Info(id)
 		if !ok {
-			t.Errorf("verifier rule %s is not a built-in rule", id)
+			if !stores[id] {
+				t.Errorf("verifier rule %s is neither a built-in rule nor a credential-store rule", id)
+			}
 			continue
 		}
 		v, _ := For(id)
@@ -417,5 +424,35 @@ func TestApplyVerifiesOnceAndRefines(t *testing.T) {
 	}
 	if !sawNpm {
 		t.Error("the invalid finding was dropped")
+	}
+}
+
+// Some findings cannot be verified without sending the secret somewhere
+// it does not belong, or without a part the finding lacks: nothing is sent.
+func TestNotSent(t *testing.T) {
+	h := newHarness(t, func(w http.ResponseWriter, r *http.Request) { t.Errorf("request sent: %s%s", r.Host, r.URL.Path) }, Config{})
+	g := testtoken.New(6)
+	for _, tc := range []struct {
+		rule  string
+		cred  Credential
+		cause string
+	}{
+		{"gh-cli-oauth-token", Credential{Secret: g.GitHub("gho_"), Attrs: map[string]string{"host": "ghe.example.com"}}, "belongs to ghe.example.com"},
+		{"terraform-cli-token", Credential{Secret: g.Rand(90, "alnum"), Attrs: map[string]string{"host": "tfe.example.com"}}, "belongs to tfe.example.com"},
+		{"aws-profile-secret-key", Credential{Secret: g.AWSSecret(), Attrs: map[string]string{"access_key_id": "ASIA" + g.Rand(16, "UBASE32")}}, "session token"},
+		{"aws-access-key", Credential{Secret: g.AWSSecret()}, "no access key id"},
+		{"dockerhub-pat", Credential{Secret: "dckr_pat_" + g.Rand(27, "alnum")}, "Docker ID"},
+		{"twilio-auth-token", Credential{Secret: g.Rand(32, "hex")}, "Account SID"},
+		{"mailchimp-api-key", Credential{Secret: g.Rand(32, "hex")}, "data centre"},
+	} {
+		v, _ := For(tc.rule)
+		tc.cred.RuleID = tc.rule
+		res, _ := h.c.Verify(context.Background(), v, tc.cred)
+		if res.State != scanner.VerifyUnknown || !strings.Contains(res.Evidence[0], "not sent") || !strings.Contains(res.Evidence[0], tc.cause) {
+			t.Errorf("%s: %s %q", tc.rule, res.State, res.Evidence)
+		}
+	}
+	if n := h.c.Requests(); n != 0 {
+		t.Errorf("%d requests sent", n)
 	}
 }

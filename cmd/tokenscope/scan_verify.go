@@ -49,8 +49,7 @@ func (o *VerifyOptions) check() error {
 		if !ok || name == "" {
 			return usageErr("--verify-endpoint %q: want PROVIDER=URL, such as gitlab=https://gitlab.example.com", e)
 		}
-		v, known := verify.ByName(name)
-		if !known || !v.SelfHosted {
+		if !verify.SelfHostedFamily(name) {
 			return usageErr("--verify-endpoint %s: only gitlab and github (Enterprise Server) take an endpoint", name)
 		}
 		if _, err := verify.ParseEndpoint(u); err != nil {
