@@ -53,7 +53,9 @@ func init() {
 			live: func(w http.ResponseWriter) {
 				jsonReply(w, 200, `{"scopes":["mail.send","templates.read","templates.delete","alerts.read"]}`)
 			},
-			revoked: func(w http.ResponseWriter) { jsonReply(w, 401, `{"errors":[{"field":null,"message":"authorization required"}]}`) },
+			revoked: func(w http.ResponseWriter) {
+				jsonReply(w, 401, `{"errors":[{"field":null,"message":"authorization required"}]}`)
+			},
 			check: func(t *testing.T, r Result) {
 				hasEvidence(t, r, "scopes: 4")
 				refined(Refine{Access: scope.AccessWrite, Destructive: ptr(true)})(t, r)
@@ -86,7 +88,9 @@ func init() {
 				}
 				return ""
 			},
-			live:    func(w http.ResponseWriter) { jsonReply(w, 200, `{"total_count":3,"items":[{"name":"mg.example.com"}]}`) },
+			live: func(w http.ResponseWriter) {
+				jsonReply(w, 200, `{"total_count":3,"items":[{"name":"mg.example.com"}]}`)
+			},
 			revoked: func(w http.ResponseWriter) { jsonReply(w, 401, `Forbidden`) },
 			check:   func(t *testing.T, r Result) { hasEvidence(t, r, "domains 3") },
 		},
@@ -120,8 +124,10 @@ func init() {
 			live: func(w http.ResponseWriter) {
 				jsonReply(w, 200, `{"ok":true,"result":{"id":1,"is_bot":true,"first_name":"Ops","username":"ops_bot"}}`)
 			},
-			revoked: func(w http.ResponseWriter) { jsonReply(w, 401, `{"ok":false,"error_code":401,"description":"Unauthorized"}`) },
-			check:   func(t *testing.T, r Result) { hasEvidence(t, r, "bot ops_bot") },
+			revoked: func(w http.ResponseWriter) {
+				jsonReply(w, 401, `{"ok":false,"error_code":401,"description":"Unauthorized"}`)
+			},
+			check: func(t *testing.T, r Result) { hasEvidence(t, r, "bot ops_bot") },
 		},
 		simple("discord", "discord-bot-token", "M{{rand 25 b64url}}.{{rand 6 b64url}}.{{rand 30 b64url}}", "GET", "/api/v10/users/@me", "Authorization", "Bot SECRET",
 			`{"id":"1","username":"opsbot","bot":true}`, 401, `{"message":"401: Unauthorized","code":0}`, "bot opsbot"),
@@ -144,8 +150,10 @@ func init() {
 			live: func(w http.ResponseWriter) {
 				jsonReply(w, 200, `{"redacted_api_key":"xai-…","name":"ci","acls":["api-key:model:*","api-key:endpoint:*"],"api_key_blocked":false,"api_key_disabled":false,"team_blocked":false}`)
 			},
-			revoked: func(w http.ResponseWriter) { jsonReply(w, 400, `{"code":"Client specified an invalid argument","error":"Incorrect API key provided"}`) },
-			check:   func(t *testing.T, r Result) { hasEvidence(t, r, "acls: api-key:endpoint:*, api-key:model:*") },
+			revoked: func(w http.ResponseWriter) {
+				jsonReply(w, 400, `{"code":"Client specified an invalid argument","error":"Incorrect API key provided"}`)
+			},
+			check: func(t *testing.T, r Result) { hasEvidence(t, r, "acls: api-key:endpoint:*, api-key:model:*") },
 		},
 		simple("openrouter", "openrouter-api-key", "sk-or-v1-{{rand 64 hex}}", "GET", "/api/v1/key", "Authorization", "Bearer SECRET",
 			`{"data":{"label":"sk-or-v1-abc...","limit":20,"usage":3.5,"is_free_tier":false}}`, 401, `{"error":{"message":"No auth credentials found","code":401}}`, "limit 20, usage 3.5"),
