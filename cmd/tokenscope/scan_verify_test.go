@@ -86,12 +86,12 @@ type verifyReport struct {
 func TestScanVerify(t *testing.T) {
 	g := testtoken.New(131)
 	gh, revokedGH, npm, gl := g.GitHub("ghp_"), g.GitHub("ghp_"), g.Npm(), "glpat-"+g.Rand(20, "b64url")
-	groq := "gsk_" + g.Rand(52, "alnum")
+	sentry := "sntrys_eyJ" + g.Rand(120, "b64url") + "_" + g.Rand(43, "b64url") // no verifier
 	root := t.TempDir()
-	mustWrite(t, filepath.Join(root, "a.env"), "GITHUB_TOKEN="+gh+"\nNPM_TOKEN="+npm+"\nGITLAB_TOKEN="+gl+"\nGROQ_API_KEY="+groq+"\n")
+	mustWrite(t, filepath.Join(root, "a.env"), "GITHUB_TOKEN="+gh+"\nNPM_TOKEN="+npm+"\nGITLAB_TOKEN="+gl+"\nSENTRY_AUTH_TOKEN="+sentry+"\n")
 	mustWrite(t, filepath.Join(root, "b.env"), "GH="+gh+"\nGH_OLD="+revokedGH+"\n")
 	mustWrite(t, filepath.Join(root, "c.sh"), "export GITHUB_TOKEN="+gh+"\n")
-	secrets := []string{gh, revokedGH, npm, gl, groq}
+	secrets := []string{gh, revokedGH, npm, gl, sentry}
 
 	t.Run("off", func(t *testing.T) {
 		f := newFakeIssuers(t, gh)
@@ -126,10 +126,12 @@ func TestScanVerify(t *testing.T) {
 			t.Fatalf("summary.verification = %+v", v)
 		}
 		states := map[string]int{}
+		sawSentry := false
 		for _, fd := range rep.Findings {
-			if fd.RuleID == "groq-api-key" {
+			if fd.RuleID == "sentry-org-token" {
+				sawSentry = true
 				if fd.Verification != nil {
-					t.Error("groq has no verifier, yet was verified")
+					t.Error("sentry has no verifier, yet was verified")
 				}
 				continue
 			}
@@ -147,6 +149,9 @@ func TestScanVerify(t *testing.T) {
 					t.Errorf("gitlab finding: %+v", fd)
 				}
 			}
+		}
+		if !sawSentry {
+			t.Error("the finding without a verifier is missing")
 		}
 		want := map[string]int{"github-classic-pat live": 3, "github-classic-pat invalid": 1, "npm-access-token invalid": 1, "gitlab-pat live": 1}
 		if len(states) != len(want) {
