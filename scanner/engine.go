@@ -54,6 +54,9 @@ type Options struct {
 	// Limits bound expansion per root item; the zero value means the
 	// defaults.
 	Limits ExpandLimits
+	// Formats are file-format detectors offered every text stream (see
+	// Format); none by default.
+	Formats []Format
 	// Allow, when set, is asked about each finding with its raw secret
 	// (which reports may not carry); a non-empty answer, the reason an
 	// allowlist matched, is kept in Finding.Allowed. It must be safe for
@@ -338,6 +341,27 @@ func (w *worker) scanStream(o Origin, r io.Reader, size int64, depth int) int64 
 			return w.expand(x, o, w.buf[:pre], preErr, r, depth)
 		}
 	}
+	// a stream a Format recognises is kept whole while it is scanned, then
+	// parsed (formats match by origin, so this costs nothing elsewhere)
+	var (
+		fmts []Format
+		capt *capture
+	)
+	if len(w.e.opts.Formats) > 0 && size <= MaxFormatSize {
+		for _, f := range w.e.opts.Formats {
+			if f.Match(o) {
+				fmts = append(fmts, f)
+			}
+		}
+		if len(fmts) > 0 {
+			capt = &capture{r: r}
+			if havePre {
+				capt.buf = append(capt.buf, w.buf[:pre]...)
+				capt.eof = preErr != nil
+			}
+			r = capt
+		}
+	}
 	for {
 		if w.ctx.Err() != nil {
 			// Cancelled: keep what this item gave so far; the run as a
@@ -427,6 +451,16 @@ func (w *worker) scanStream(o Origin, r io.Reader, size int64, depth int) int64 
 		bufStart = next
 		carry = keep
 	}
+	if capt != nil && !capt.over && w.ctx.Err() == nil && (capt.eof || size >= 0 && total >= size) && int64(len(capt.buf)) == total {
+		var ps []Parsed
+		for _, f := range fmts {
+			ps = append(ps, f.Parse(o, capt.buf)...)
+		}
+		if len(ps) > 0 {
+			merged := w.e.mergeParsed(o, slices.Clone(w.out[outStart:]), ps)
+			w.out = append(w.out[:outStart], merged...)
+		}
+	}
 	if total >= limit && !w.budget.hit {
 		more := size > limit
 		if size < 0 {
@@ -440,6 +474,30 @@ func (w *worker) scanStream(o Origin, r io.Reader, size int64, depth int) int64 
 		}
 	}
 	return total
+}
+
+// capture keeps what is read through it, up to MaxFormatSize, for the
+// Formats that matched a stream.
+type capture struct {
+	r    io.Reader
+	buf  []byte
+	eof  bool
+	over bool
+}
+
+func (c *capture) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	if n > 0 && !c.over {
+		if len(c.buf)+n > MaxFormatSize {
+			c.over, c.buf = true, nil
+		} else {
+			c.buf = append(c.buf, b[:n]...)
+		}
+	}
+	if err != nil {
+		c.eof = true
+	}
+	return n, err
 }
 
 // lineCounter tracks line numbers through a stream, forward only: pos is
@@ -547,7 +605,7 @@ func lineAround(data []byte, start, end int) lineParts {
 func (e *Engine) finish(col *collector) *Result {
 	col.mu.Lock()
 	defer col.mu.Unlock()
-	fs := Normalize(col.findings)
+	fs := normalize(col.findings, e.Fingerprint)
 	sort.Slice(col.skipped, func(i, j int) bool {
 		if col.skipped[i].Path != col.skipped[j].Path {
 			return col.skipped[i].Path < col.skipped[j].Path
@@ -576,7 +634,14 @@ func (e *Engine) finish(col *collector) *Result {
 // Finishers (git grouping into Also); a command that combines results
 // (merge of shards) applies it to the union and then the policy stage.
 func Normalize(fs []Finding) []Finding {
-	fs = dropShadowedGeneric(fs)
+	return normalize(fs, nil)
+}
+
+// normalize is Normalize; with fp (the engine's fingerprints) a generic
+// finding of a fact a specific finding names is dropped too (see
+// dropShadowedGeneric).
+func normalize(fs []Finding, fp func(ruleID, secret string) string) []Finding {
+	fs = dropShadowedGeneric(fs, fp)
 	SortFindings(fs)
 	return dedup(fs)
 }
@@ -632,7 +697,11 @@ func dedup(fs []Finding) []Finding {
 // overlaps, at the same place, a finding of a specific rule: the specific
 // rule says more about the same secret. A generic finding of another value
 // on the same line stays.
-func dropShadowedGeneric(fs []Finding) []Finding {
+//
+// With fp, a generic finding whose value a specific finding of the same
+// item names as a non-secret fact (an AWS key id beside its secret) is
+// dropped as well: fp fingerprints the fact as the generic rule's would be.
+func dropShadowedGeneric(fs []Finding, fp func(ruleID, secret string) string) []Finding {
 	type key struct {
 		path, commit, blob string
 		line               int
@@ -649,11 +718,38 @@ func dropShadowedGeneric(fs []Finding) []Finding {
 	if len(specific) == 0 {
 		return fs
 	}
+	// the non-secret facts specific findings name (an AWS key id beside
+	// its secret), per item: a generic finding of one of them is the same
+	// credential's other half (terraform.tfvars: aws_access_key = "AKIA…")
+	type item struct{ path, commit, blob string }
+	facts := map[item][]string{}
+	for _, f := range fs {
+		if fp == nil || detectors.IsGeneric(f.RuleID) {
+			continue
+		}
+		for _, v := range f.Attrs {
+			if len(v) >= 16 {
+				k := item{f.Origin.Path, f.Origin.Commit, f.Origin.Blob}
+				facts[k] = append(facts[k], v)
+			}
+		}
+	}
 	drop := map[int]bool{}
 	for i, f := range fs {
 		wrapper := f.RuleID == wrapperRule
 		if !detectors.IsGeneric(f.RuleID) && !wrapper {
 			continue
+		}
+		if !wrapper {
+			for _, v := range facts[item{f.Origin.Path, f.Origin.Commit, f.Origin.Blob}] {
+				if fp(f.RuleID, v) == f.Fingerprint {
+					drop[i] = true
+					break
+				}
+			}
+			if drop[i] {
+				continue
+			}
 		}
 		for _, j := range specific[key{f.Origin.Path, f.Origin.Commit, f.Origin.Blob, f.Line}] {
 			if j == i || !overlaps(&f, &fs[j]) {

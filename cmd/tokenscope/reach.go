@@ -130,15 +130,9 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 	return cmd
 }
 
-// directSource is a source whose parsers found credentials themselves.
-type directSource interface {
-	Direct() []scanner.Direct
-}
-
 // reachPlan is the set of sources one reach run reads.
 type reachPlan struct {
 	sources []scanner.Source
-	direct  []directSource
 	home    *home.Source
 }
 
@@ -150,18 +144,16 @@ func planReach(opts *ReachOptions, environ []string, getenv func(string) string)
 		return nil, fmt.Errorf("--home %s: not a directory", opts.Home)
 	}
 	p := &reachPlan{}
-	ws := home.NewParsing(dir.New([]string{opts.Workspace}, dir.Options{Via: "workspace"}))
+	ws := dir.New([]string{opts.Workspace}, dir.Options{Via: "workspace"})
 	p.sources = append(p.sources, ws)
-	p.direct = append(p.direct, ws)
 	hist, err := historySources(&ScanOptions{Paths: []string{opts.Workspace}, History: opts.History, MaxFileSize: opts.MaxFileSize})
 	if err != nil {
 		return nil, err
 	}
 	p.sources = append(p.sources, hist...)
 	if files := parentEnvFiles(opts.Workspace, opts.Home); len(files) > 0 {
-		pe := home.NewParsing(dir.New(files, dir.Options{Via: "parent-env"}))
+		pe := dir.New(files, dir.Options{Via: "parent-env"})
 		p.sources = append(p.sources, pe)
-		p.direct = append(p.direct, pe)
 	}
 	hopts := home.Options{Home: opts.Home, MaxFileSize: opts.MaxFileSize}
 	if opts.HomeIsDefault && !opts.NoEnv {
@@ -169,11 +161,9 @@ func planReach(opts *ReachOptions, environ []string, getenv func(string) string)
 	}
 	p.home = home.New(hopts)
 	p.sources = append(p.sources, p.home)
-	p.direct = append(p.direct, p.home)
 	if !opts.NoEnv {
 		e := env.New(environ)
 		p.sources = append(p.sources, e)
-		p.direct = append(p.direct, e)
 	}
 	return p, nil
 }
@@ -257,6 +247,9 @@ func runReach(cmd *cobra.Command, s *Streams, opts *ReachOptions) error {
 		Progress:      prog.update,
 		Expanders:     defaultExpanders(),
 		Fingerprinter: fp,
+		// the store, workspace, home-store and environment formats: what
+		// only a file's structure or a variable's name says is a credential
+		Formats: append(home.ReachFormats(), env.Format()),
 	})
 	prog.start()
 	res, err := eng.Run(cmd.Context(), plan.sources...)
@@ -267,7 +260,7 @@ func runReach(cmd *cobra.Command, s *Streams, opts *ReachOptions) error {
 		}
 		// interrupted: report what was found so far, marked incomplete
 	}
-	finishReach(eng, res, plan, opts.Home)
+	finishReach(res, plan, opts.Home)
 	newPolicy(opts.FailOn).Apply(res)
 	v := newVerdict(res, plan.home.Stores())
 	infos, ierr := ruleInfos()
@@ -289,16 +282,9 @@ func runReach(cmd *cobra.Command, s *Streams, opts *ReachOptions) error {
 	return rerr
 }
 
-// finishReach merges what the parsers found into the result, drops the
-// workspace findings in files that are home stores, and records on every file finding
+// finishReach drops the workspace findings in files that are home stores, and records on every file finding
 // whether the current user can read it and who else can.
-func finishReach(eng *scanner.Engine, res *scanner.Result, plan *reachPlan, homeDir string) {
-	var ds []scanner.Direct
-	for _, d := range plan.direct {
-		ds = append(ds, d.Direct()...)
-	}
-	eng.MergeDirect(res, ds)
-
+func finishReach(res *scanner.Result, plan *reachPlan, homeDir string) {
 	homeAbs, _ := filepath.Abs(homeDir)
 	absOf := func(f scanner.Finding) string {
 		p := f.Origin.Path

@@ -221,13 +221,13 @@ func scanProject(cmd *cobra.Command, s *Streams, opts *ScanOptions) (*scanned, e
 		Fingerprinter: proj.fp,
 		Raw:           raw,
 		Allow:         proj.allowHook(),
+		// committed credential stores are read as reach reads them, in
+		// files, history, archives and stdin alike
+		Formats: home.StoreFormats(),
 	})
-	// committed credential stores are parsed as reach parses them
 	var sources []scanner.Source
-	var parsing []*home.Parsing
 	if len(opts.Paths) > 0 && !opts.History.replacesWorkingTree() { // --staged, --git-range, --history=only: no working tree
-		src := home.NewStoreParsing(dir.New(opts.Paths, dir.Options{FollowSymlinks: opts.FollowSymlinks, Exclude: opts.Exclude, Via: "workspace"}))
-		parsing = append(parsing, src)
+		src := dir.New(opts.Paths, dir.Options{FollowSymlinks: opts.FollowSymlinks, Exclude: opts.Exclude, Via: "workspace"})
 		sources = append(sources, archive.Wrap(src, opts.archiveLimits()))
 	}
 	hist, err := historySources(opts)
@@ -246,8 +246,7 @@ func scanProject(cmd *cobra.Command, s *Streams, opts *ScanOptions) (*scanned, e
 		roots = append(append([]string(nil), roots...), r.name)
 	}
 	if opts.Stdin {
-		src := home.NewStoreParsing(stdin.New(s.In, opts.StdinName))
-		parsing = append(parsing, src)
+		src := stdin.New(s.In, opts.StdinName)
 		sources = append(sources, archive.Wrap(src, opts.archiveLimits()))
 		roots = append(append([]string(nil), roots...), stdin.Name(opts.StdinName))
 	}
@@ -262,13 +261,6 @@ func scanProject(cmd *cobra.Command, s *Streams, opts *ScanOptions) (*scanned, e
 			return nil, &exitError{code: exitUsage, err: err}
 		}
 		// interrupted: report what was found so far, marked incomplete
-	}
-	if res != nil {
-		var ds []scanner.Direct
-		for _, p := range parsing {
-			ds = append(ds, p.Direct()...)
-		}
-		eng.MergeDirect(res, ds)
 	}
 	var verified *reporters.VerifyInfo
 	if opts.Verify.On && err == nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -79,5 +80,85 @@ func TestScanFindsStoresAsReach(t *testing.T) {
 	}
 	if u := detectors.Unregistered(ids...); len(u) > 0 {
 		t.Errorf("unregistered rule ids reported: %v", u)
+	}
+}
+
+// The store formats run on the engine's one path: a store inside an
+// archive is reported with the rule id it has as a file, its origin
+// naming the archive.
+func TestScanFindsStoresInArchives(t *testing.T) {
+	g := testtoken.New(85)
+	root := t.TempDir()
+	fake, err := g.WriteFakeHome(filepath.Join(root, "home"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rels := []string{".npmrc", ".netrc", ".git-credentials", ".pgpass", ".docker/config.json", ".kube/config"}
+	ws := filepath.Join(root, "ws")
+	if err := os.MkdirAll(ws, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	zf, err := os.Create(filepath.Join(ws, "backup.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(zf)
+	for _, rel := range rels {
+		data, err := os.ReadFile(filepath.Join(fake.Dir, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := zw.Create("home/" + rel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := zf.Close(); err != nil {
+		t.Fatal(err)
+	}
+	type hit struct {
+		Secret string `json:"secret"`
+		RuleID string `json:"rule_id"`
+		Origin struct {
+			Path  string   `json:"path"`
+			Chain []string `json:"chain"`
+		} `json:"origin"`
+	}
+	scan := func(dir string) []hit {
+		t.Helper()
+		s, out, errb := reachStreams(nil, []string{"PATH=/usr/bin:/bin"})
+		if code := run([]string{"scan", dir, "--format", "json", "--show-secrets", "--no-progress"}, s); code != exitFindings {
+			t.Fatalf("scan %s: exit %d; stderr: %s", dir, code, errb.String())
+		}
+		var rep struct{ Findings []hit }
+		if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+			t.Fatal(err)
+		}
+		return rep.Findings
+	}
+	asFiles, inZip := scan(fake.Dir), scan(ws)
+	for _, rel := range rels {
+		for _, sec := range fake.Secrets[rel] {
+			var want, got string
+			for _, h := range asFiles {
+				if h.Secret == sec && strings.HasSuffix(h.Origin.Path, "/"+rel) {
+					want = h.RuleID
+				}
+			}
+			for _, h := range inZip {
+				if h.Secret == sec && h.Origin.Path == "home/"+rel && len(h.Origin.Chain) == 1 && strings.HasSuffix(h.Origin.Chain[0], "backup.zip") {
+					got = h.RuleID
+				}
+			}
+			if want == "" || got != want {
+				t.Errorf("%s: in the archive %q, as a file %q", rel, got, want)
+			}
+		}
 	}
 }

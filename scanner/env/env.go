@@ -2,7 +2,7 @@
 // from this shell inherits. Each variable is one item ("NAME=value"), so
 // every detector sees it with its name as context; a variable whose name
 // says "credential" but whose value has no recognisable format is reported
-// through Direct. The variables are passed in explicitly (the CLI passes
+// by the package's Format. The variables are passed in explicitly (the CLI passes
 // os.Environ()), so tests build their own environment.
 package env
 
@@ -80,21 +80,37 @@ func (s *Source) Walk(ctx context.Context, emit func(scanner.Item) error, skip f
 	return nil
 }
 
-// Direct returns the variables whose names say they hold a credential,
-// classified by name. The engine's MergeDirect drops those a detector also
-// recognised by format.
-func (s *Source) Direct() []scanner.Direct {
-	var out []scanner.Direct
-	for _, v := range s.vars {
-		n, ok := Classify(v.name, v.value)
-		if !ok {
-			continue
-		}
-		out = append(out, scanner.Direct{
-			Origin: Origin(v.name), RuleID: n.RuleID, Provider: n.Provider, Kind: n.Kind,
-			Secret: v.value, Line: 1, Column: len(v.name) + 2, Key: v.name,
-			Context: v.name + "=", Scope: n.Scope, Attrs: map[string]string{"variable": v.name},
-		})
+// Format is the file-format detector of environment items (Origin Kind
+// "env", content "NAME=value\n"): a variable whose name says it holds a
+// credential is reported by name (RuleNamed) unless a detector recognised
+// its value by format. Add it to the engine's Formats with this source.
+func Format() scanner.Format { return format{} }
+
+type format struct{}
+
+func (format) Name() string { return "environment" }
+
+func (format) Match(o scanner.Origin) bool {
+	return o.Kind == "env" && strings.HasPrefix(o.Path, "env:") && len(o.Chain) == 0
+}
+
+func (format) Parse(o scanner.Origin, content []byte) []scanner.Parsed {
+	name := strings.TrimPrefix(o.Path, "env:")
+	prefix := name + "="
+	if !bytes.HasPrefix(content, []byte(prefix)) {
+		return nil
 	}
-	return out
+	value := strings.TrimSuffix(string(content[len(prefix):]), "\n")
+	if ignored[name] || value == "" {
+		return nil
+	}
+	n, ok := Classify(name, value)
+	if !ok {
+		return nil
+	}
+	return []scanner.Parsed{{
+		RuleID: n.RuleID, Provider: n.Provider, Kind: n.Kind,
+		Secret: value, Line: 1, Column: len(name) + 2, Key: name,
+		Context: name + "=", Scope: n.Scope, Attrs: map[string]string{"variable": name},
+	}}
 }

@@ -57,8 +57,8 @@ func TestClassifyScopes(t *testing.T) {
 	}
 }
 
-// The source yields every variable as an item, and the name-classified
-// ones as direct credentials; MergeDirect keeps one finding per variable.
+// The source yields every variable as an item; its Format reports the
+// name-classified ones, one finding per variable.
 func TestSourceThroughEngine(t *testing.T) {
 	g := testtoken.New(3)
 	ghp, rw := g.GitHub("ghp_"), g.UUID()
@@ -67,7 +67,7 @@ func TestSourceThroughEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := scanner.NewEngine(set, scanner.Options{ShowSecrets: true})
+	eng := scanner.NewEngine(set, scanner.Options{ShowSecrets: true, Formats: []scanner.Format{env.Format()}})
 	res, err := eng.Run(context.Background(), src)
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +75,6 @@ func TestSourceThroughEngine(t *testing.T) {
 	if res.Stats.Items != 3 {
 		t.Errorf("%d items, want 3 (PATH, GITHUB_TOKEN, RAILWAY_TOKEN)", res.Stats.Items)
 	}
-	eng.MergeDirect(res, src.Direct())
 	got := map[string]scanner.Finding{}
 	for _, f := range res.Findings {
 		if _, dup := got[f.Origin.Path]; dup {

@@ -2,12 +2,13 @@
 // command-line tools, cloud SDKs, package managers and AI agents keep in a
 // user's home (credential-facts.md, "Credential stores an agent can read").
 //
-// Each store file is read once, read-only, and yielded as an Item so every
-// detector runs over it; a parser that understands the file's format
-// (INI, JSON, YAML, TOML, netrc, ...) also reports the values it holds
-// through Direct, naming the profile, host or server each belongs to. Many
-// stored values carry no prefix (a Railway login token, a .netrc password,
-// a Docker auth): only the parser can find those.
+// Each store file is read once, read-only, and yielded as an Item (Origin
+// Kind "home", Store naming the store) so every detector runs over it; the
+// package's file-format detectors (ReachFormats, StoreFormats: engine
+// Formats) read the values its format (INI, JSON, YAML, TOML, netrc, ...)
+// holds, naming the profile, host or server each belongs to. Many stored
+// values carry no prefix (a Railway login token, a .netrc password, a
+// Docker auth): only the parser can find those.
 //
 // Nothing is executed: credential helpers and kubeconfig exec plugins are
 // named, never run. Symbolic links are followed only to regular files the
@@ -65,7 +66,7 @@ type Source struct {
 	opts Options
 
 	mu     sync.Mutex
-	direct []scanner.Direct
+	perms  map[string]Perm // by display path, for Finish
 	status []Status
 }
 
@@ -78,14 +79,6 @@ func New(opts Options) *Source {
 }
 
 func (s *Source) Name() string { return "home" }
-
-// Direct returns the credentials the parsers read from the stores, in
-// store order. It is complete once Walk has returned.
-func (s *Source) Direct() []scanner.Direct {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]scanner.Direct(nil), s.direct...)
-}
 
 // Stores lists every store path that exists, with what became of it,
 // sorted by path. It is complete once Walk has returned.
@@ -176,12 +169,11 @@ func (s *Source) Walk(ctx context.Context, emit func(scanner.Item) error, skip f
 			continue
 		}
 		origin := scanner.Origin{Kind: "home", Path: c.display, Store: c.store.name, Via: Via}
-		ds := parseStore(c.store, origin, data)
-		for i := range ds {
-			ds[i].Attrs = withPerm(ds[i].Attrs, perm)
-		}
 		s.mu.Lock()
-		s.direct = append(s.direct, ds...)
+		if s.perms == nil {
+			s.perms = map[string]Perm{}
+		}
+		s.perms[c.display] = perm
 		s.mu.Unlock()
 		content := data
 		if err := emit(scanner.Item{

@@ -21,7 +21,7 @@ func engine(t testing.TB, show bool) *scanner.Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return scanner.NewEngine(set, scanner.Options{ShowSecrets: show})
+	return scanner.NewEngine(set, scanner.Options{ShowSecrets: show, Formats: home.ReachFormats()})
 }
 
 // scanHome runs the home source through the engine, as reach does.
@@ -33,7 +33,6 @@ func scanHome(t testing.TB, opts home.Options) (*scanner.Result, *home.Source) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng.MergeDirect(res, src.Direct())
 	return res, src
 }
 
@@ -216,7 +215,6 @@ func TestRedactedByDefault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng.MergeDirect(res, src.Direct())
 	for _, f := range res.Findings {
 		if f.Secret != "" {
 			t.Fatalf("%s: raw secret kept without ShowSecrets", f.Origin.Path)
@@ -342,7 +340,6 @@ func BenchmarkTypicalHome(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		eng.MergeDirect(res, src.Direct())
 		if len(res.Findings) < len(h.Secrets) {
 			b.Fatalf("%d findings for %d stores", len(res.Findings), len(h.Secrets))
 		}

@@ -12,7 +12,7 @@ import (
 type pctx struct {
 	origin scanner.Origin
 	data   []byte
-	out    []scanner.Direct
+	out    []scanner.Parsed
 }
 
 // cred is one value a parser recognised.
@@ -61,8 +61,8 @@ func (p *pctx) add(c cred) {
 	if c.key != "" {
 		ctxText = strings.TrimSpace(ctxText + " " + c.key + "=")
 	}
-	p.out = append(p.out, scanner.Direct{
-		Origin: p.origin, RuleID: c.rule, Provider: c.provider, Kind: c.kind,
+	p.out = append(p.out, scanner.Parsed{
+		RuleID: c.rule, Provider: c.provider, Kind: c.kind,
 		Secret: c.secret, Line: line, Column: col, Key: c.key, Context: ctxText,
 		Scope: sc, Attrs: attrs,
 	})
@@ -70,7 +70,7 @@ func (p *pctx) add(c cred) {
 
 // parseStore runs a store's parser; a parser never fails the scan: what
 // it cannot read it leaves to the detectors.
-func parseStore(st *store, origin scanner.Origin, data []byte) []scanner.Direct {
+func parseStore(st *store, origin scanner.Origin, data []byte) []scanner.Parsed {
 	p := &pctx{origin: origin, data: data}
 	if st.parse != nil {
 		st.parse(p)

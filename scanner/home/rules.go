@@ -4,7 +4,6 @@ import (
 	"sort"
 
 	"github.com/tokenscope/tokenscope/detectors"
-	"github.com/tokenscope/tokenscope/scanner"
 )
 
 // RuleInfo describes a rule id that the parsers of this package report,
@@ -57,20 +56,6 @@ func Rules() []RuleInfo {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
-}
-
-// sortDirect orders parsed credentials by path, line and rule.
-func sortDirect(ds []scanner.Direct) {
-	sort.SliceStable(ds, func(i, j int) bool {
-		a, b := ds[i], ds[j]
-		if a.Origin.Path != b.Origin.Path {
-			return a.Origin.Path < b.Origin.Path
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.RuleID < b.RuleID
-	})
 }
 
 // The store formats' rule ids are registered (detectors.Registry) when a

@@ -7,13 +7,33 @@ import (
 	"github.com/tokenscope/tokenscope/detectors/scope"
 )
 
-// Direct is a credential that a source read itself, by parsing a structured
-// file (a credential store) or a variable, rather than one a detector found
-// by its pattern. Many stored credentials carry no prefix at all (a Railway
-// login token, a .netrc password, a Docker auth): only the file's structure
-// says what they are.
-type Direct struct {
-	Origin   Origin
+// MaxFormatSize bounds the streams a Format reads whole; larger ones are
+// left to the detectors alone.
+const MaxFormatSize = 4 << 20
+
+// A Format is a file-format detector: it recognises a stream by its origin
+// (a path such as .npmrc or .docker/config.json, a home store's name, an
+// environment variable) and reads the credentials the structure holds.
+// Many stored credentials carry no prefix (a Railway login token, a .netrc
+// password, a Docker auth): only the file's structure says what they are.
+//
+// The engine offers every text stream to its Formats (Options.Formats) in
+// the worker that scans it, whatever source or container it comes from
+// (files, git blobs, archive members, image layers, home stores,
+// environment values); a stream one matches is read whole (up to
+// MaxFormatSize) while it is scanned as text, then parsed. Its Parsed
+// credentials become findings exactly as detector candidates do, merged
+// with the detectors' findings of the same stream (see Engine.Options).
+// A Format is pure: no I/O, safe for concurrent use; what it cannot read it
+// leaves to the detectors.
+type Format interface {
+	Name() string
+	Match(o Origin) bool
+	Parse(o Origin, content []byte) []Parsed
+}
+
+// Parsed is one credential a Format read from a stream's structure.
+type Parsed struct {
 	RuleID   string
 	Provider string
 	Kind     string
@@ -34,14 +54,14 @@ type Direct struct {
 	Attrs map[string]string
 }
 
-// NewDirectFinding turns a parsed credential into a Finding exactly as the
-// engine turns a detector's candidate into one: redacted, fingerprinted
-// (rule + secret), scope refined by scope.ApplyContext with the value's
-// path, key and context, severity derived from the scope. The raw secret is
-// kept only when the engine's ShowSecrets option is set.
-func (e *Engine) NewDirectFinding(d Direct) Finding {
+// parsedFinding turns a parsed credential at o into a Finding exactly as
+// the engine turns a detector's candidate into one: redacted,
+// fingerprinted (rule + secret), scope refined by scope.ApplyContext with
+// the value's path, key and context, severity derived from the scope. The
+// raw secret is kept only when the engine's ShowSecrets option is set.
+func (e *Engine) parsedFinding(o Origin, d Parsed) Finding {
 	sc := d.Scope.Normalize()
-	sc = scope.ApplyContext(sc, scope.Context{Path: d.Origin.Path, Key: d.Key, Line: d.Context})
+	sc = scope.ApplyContext(sc, scope.Context{Path: o.Path, Key: d.Key, Line: d.Context})
 	line := d.Line
 	col := d.Column
 	if line > 0 && col == 0 {
@@ -62,7 +82,7 @@ func (e *Engine) NewDirectFinding(d Direct) Finding {
 		Kind:        d.Kind,
 		Redacted:    Redact(d.Secret),
 		Fingerprint: e.Fingerprint(d.RuleID, d.Secret),
-		Origin:      d.Origin,
+		Origin:      o,
 		Line:        line,
 		Column:      col,
 		EndLine:     endLine,
@@ -75,39 +95,37 @@ func (e *Engine) NewDirectFinding(d Direct) Finding {
 	if e.opts.ShowSecrets {
 		f.Secret = d.Secret
 	}
+	if e.opts.Allow != nil {
+		f.Allowed = e.opts.Allow(d.RuleID, o, d.Secret)
+	}
 	if e.opts.Raw != nil {
 		e.opts.Raw.put(f.Fingerprint, d.Secret)
 	}
 	return f
 }
 
-// MergeDirect adds parsed credentials to a finished result and sorts it
-// again. The same secret is never reported twice at one place:
+// mergeParsed adds the parsed credentials of one stream to the detectors'
+// findings of the same stream, fs. The same secret is never reported twice
+// at one place:
 //
-//   - when a specific (non-generic) detector already found the secret in
-//     the same item (same path and commit; same fingerprint, or same line
-//     and same redacted form), the parsed credential is not added; the
-//     detector's finding gains its attributes (profile, host, server) and,
-//     when the detector knew nothing of it, its environment;
-//   - a generic detector's finding of the same secret at the same place
-//     gives way to the parsed credential, which knows what it is.
-func (e *Engine) MergeDirect(res *Result, ds []Direct) {
-	if len(ds) == 0 {
-		return
-	}
-	type place struct{ path, commit string }
-	byPlace := map[place][]int{}
-	for i, f := range res.Findings {
-		k := place{f.Origin.Path, f.Origin.Commit}
-		byPlace[k] = append(byPlace[k], i)
-	}
+//   - when a specific (non-generic) detector already found the secret
+//     (same fingerprint, or same line and same redacted form), the parsed
+//     credential is not added; the detector's finding gains its attributes
+//     (profile, host, server) and, when the detector knew nothing of it,
+//     its environment;
+//   - a generic detector's finding of the same secret gives way to the
+//     parsed credential, which knows what it is.
+func (e *Engine) mergeParsed(o Origin, fs []Finding, ps []Parsed) []Finding {
 	drop := map[int]bool{}
 	var add []Finding
-	for _, d := range ds {
-		nf := e.NewDirectFinding(d)
+	for _, d := range ps {
+		if strings.TrimSpace(d.Secret) == "" || d.RuleID == "" {
+			continue
+		}
+		nf := e.parsedFinding(o, d)
 		shadowed := false
-		for _, i := range byPlace[place{d.Origin.Path, d.Origin.Commit}] {
-			f := &res.Findings[i]
+		for i := range fs {
+			f := &fs[i]
 			same := f.Fingerprint == e.Fingerprint(f.RuleID, d.Secret) ||
 				(d.Line > 0 && f.Line == d.Line && f.Redacted == nf.Redacted)
 			if !same {
@@ -124,15 +142,16 @@ func (e *Engine) MergeDirect(res *Result, ds []Direct) {
 			add = append(add, nf)
 		}
 	}
-	out := res.Findings[:0]
-	for i, f := range res.Findings {
+	if len(drop) == 0 {
+		return append(fs, add...)
+	}
+	out := fs[:0]
+	for i, f := range fs {
 		if !drop[i] {
 			out = append(out, f)
 		}
 	}
-	out = append(out, add...)
-	SortFindings(out)
-	res.Findings = dedup(out)
+	return append(out, add...)
 }
 
 // enrich adds what a parser knew about a value to a detector's finding of
