@@ -250,6 +250,8 @@ func TestConnURIs(t *testing.T) {
 		{"https://user@example.com/", want{}},
 		{"see http://go.dev/issue/12345 (user:pass@host)", want{}},
 		{"ftp://anon:" + pw + "@ftp.example.com/", want{}},
+		// a Sentry DSN's user part is its public client key
+		{"SENTRY_DSN=https://" + g.Rand(32, "hex") + "@o123456.ingest.us.sentry.io/4507", want{}},
 	}
 	for i, tt := range tests {
 		t.Run(fmt.Sprint(i), func(t *testing.T) { check(t, tt.content, tt.w, detectors.ConnURIs{}) })

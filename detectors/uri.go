@@ -211,11 +211,22 @@ func (c ConnURIs) tokenUser(kind uriKind, w []byte, s int, raw string, emit func
 	if h, _, ok := strings.Cut(host, ":"); ok {
 		host = h
 	}
+	if publicDSNHost(host) {
+		return
+	}
 	inf := c.info(kind)
 	u := scope.ConnURI{Scheme: strings.ToLower(raw[:strings.Index(raw, "://")]), Hosts: []string{strings.ToLower(host)}}
 	sc := scope.DBURIScope(u, inf.Base)
 	sc.Evidence = append(sc.Evidence, "token given as the URL's user name")
 	emit(candidate(inf, user, s, s+len(raw), sc, map[string]string{"scheme": u.Scheme, "host": u.Host()}))
+}
+
+// publicDSNHost reports Sentry's ingest hosts: a DSN's user part is its
+// public client key, which Sentry documents as safe to publish
+// (https://docs.sentry.io/concepts/key-terms/dsn-explainer/).
+func publicDSNHost(host string) bool {
+	h := strings.ToLower(host)
+	return h == "sentry.io" || strings.HasSuffix(h, ".sentry.io")
 }
 
 // trimURITail drops trailing punctuation that belongs to the text around a
