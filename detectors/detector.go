@@ -28,6 +28,12 @@ type Candidate struct {
 	// Secret is the credential itself (for pairs such as AWS, the secret
 	// half); it is what gets redacted and fingerprinted.
 	Secret string
+	// Prefix is the documented vendor prefix Secret starts with ("ghp_",
+	// "sk_live_"), the only part of it a redacted report may show; empty
+	// when the format has none. It never holds random characters: a
+	// rule's comes from its redact_prefix list or the literal start of its
+	// secret group.
+	Prefix string
 	// Start and End delimit where the credential is reported, as offsets
 	// into the window handed to Find.
 	Start, End int

@@ -35,6 +35,12 @@ type RuleSpec struct {
 	// Deny lists placeholder markers (case-sensitive): a match that contains
 	// one of them is documentation, not a credential ("EXAMPLE").
 	Deny []string `yaml:"deny"`
+	// RedactPrefix lists the documented vendor prefixes a redacted report
+	// may show ("sk_live_", "rk_test_"): the longest one the secret starts
+	// with is kept. Without it, the constant literal start of the secret
+	// group (at least 3 bytes: "ghp_" in ghp_[0-9A-Za-z]{36}) is kept, and
+	// nothing when the pattern has none.
+	RedactPrefix []string `yaml:"redact_prefix"`
 	// Scope is the vendor-documented scope of this kind of credential.
 	Scope scope.Scope `yaml:"scope"`
 	// Examples are test inputs; see the rules package for their template
@@ -59,10 +65,13 @@ type Rule struct {
 	// attrIx maps other named groups (key_id, account) to Candidate.Attrs:
 	// facts next to the credential that are not themselves secret. A name
 	// may label a group in each branch; the first that took part counts.
-	attrIx   map[string][]int
-	maxLen   int
-	validate func(string) bool
-	decode   scope.DecodeFunc
+	attrIx map[string][]int
+	// litPrefix[i] lists the constant starts of secret group secretIx[i]
+	// (or of the whole match, index len(secretIx)), kept by redaction.
+	litPrefix [][]string
+	maxLen    int
+	validate  func(string) bool
+	decode    scope.DecodeFunc
 }
 
 // CompileRule checks a spec and compiles it into a detector.
@@ -91,6 +100,15 @@ func CompileRule(spec RuleSpec) (*Rule, error) {
 				r.attrIx = map[string][]int{}
 			}
 			r.attrIx[name] = append(r.attrIx[name], i)
+		}
+	}
+	for _, ix := range r.secretIx {
+		r.litPrefix = append(r.litPrefix, literalStarts(findCapture(parsed, ix)))
+	}
+	r.litPrefix = append(r.litPrefix, literalStarts(parsed))
+	for _, p := range spec.RedactPrefix {
+		if len(p) < 2 {
+			return nil, fmt.Errorf("rule %s: redact_prefix %q is shorter than 2 bytes", spec.ID, p)
 		}
 	}
 	// the bound is read off the parsed pattern, where counted repeats
@@ -152,9 +170,11 @@ func (r *Rule) MaxLen() int        { return r.maxLen }
 func (r *Rule) Find(window []byte, emit func(Candidate)) {
 	for _, m := range r.re().FindAllSubmatchIndex(window, -1) {
 		lo, hi := m[0], m[1]
-		for _, ix := range r.secretIx {
+		prefix := r.litPrefix[len(r.secretIx)]
+		for k, ix := range r.secretIx {
 			if m[2*ix] >= 0 {
 				lo, hi = m[2*ix], m[2*ix+1]
+				prefix = r.litPrefix[k]
 				break
 			}
 		}
@@ -186,7 +206,7 @@ func (r *Rule) Find(window []byte, emit func(Candidate)) {
 		}
 		emit(Candidate{
 			RuleID: r.spec.ID, Provider: r.spec.Provider, Kind: r.spec.Kind,
-			Secret: secret, Start: lo, End: hi, Scope: sc, Attrs: attrs,
+			Secret: secret, Prefix: r.redactPrefix(secret, prefix), Start: lo, End: hi, Scope: sc, Attrs: attrs,
 		})
 	}
 }
@@ -282,4 +302,125 @@ func Validator(name string) (func(string) bool, bool) {
 		return ValidBasicCredentials, true
 	}
 	return nil, false
+}
+
+// redactPrefix picks the prefix redaction keeps: the longest listed
+// redact_prefix the secret starts with, else the longest of the pattern's
+// constant starts (at least 3 bytes) it starts with.
+func (r *Rule) redactPrefix(secret string, literal []string) string {
+	best := ""
+	for _, p := range r.spec.RedactPrefix {
+		if len(p) > len(best) && strings.HasPrefix(secret, p) {
+			best = p
+		}
+	}
+	if best != "" {
+		return best
+	}
+	for _, p := range literal {
+		if len(p) >= 3 && len(p) > len(best) && strings.HasPrefix(secret, p) {
+			best = p
+		}
+	}
+	return best
+}
+
+// findCapture returns the capture group with index ix in re, or nil.
+func findCapture(re *syntax.Regexp, ix int) *syntax.Regexp {
+	if re.Op == syntax.OpCapture && re.Cap == ix {
+		return re
+	}
+	for _, sub := range re.Sub {
+		if c := findCapture(sub, ix); c != nil {
+			return c
+		}
+	}
+	return nil
+}
+
+// literalStarts lists the constant texts a match of re can start with,
+// read off the pattern: case-sensitive literals, small character classes
+// (at most 4 characters: [po] in dd[po]_), alternations and optional
+// groups at its start, through captures and concatenations, skipping
+// zero-width assertions (\b, ^). It stops at anything that can vary more
+// (a larger class, a repeat, case folding) and gives up on more than 16
+// combinations, so nothing it returns can hold a random part of a secret.
+func literalStarts(re *syntax.Regexp) []string {
+	set, _ := starts(re)
+	return set
+}
+
+// starts returns the possible constant starts of re and whether each of
+// them is the whole of re's match (so what follows may extend them).
+func starts(re *syntax.Regexp) ([]string, bool) {
+	const maxSet = 16
+	if re == nil {
+		return nil, false
+	}
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 {
+			return []string{""}, false
+		}
+		return []string{string(re.Rune)}, true
+	case syntax.OpCharClass:
+		var rs []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if len(rs) == 4 {
+					return []string{""}, false
+				}
+				rs = append(rs, string(r))
+			}
+		}
+		return rs, true
+	case syntax.OpCapture:
+		return starts(re.Sub[0])
+	case syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpBeginLine, syntax.OpBeginText, syntax.OpEmptyMatch:
+		return []string{""}, true
+	case syntax.OpQuest:
+		set, whole := starts(re.Sub[0])
+		return append(set, ""), whole
+	case syntax.OpPlus:
+		set, _ := starts(re.Sub[0])
+		return set, false
+	case syntax.OpRepeat:
+		if re.Min == 0 {
+			return []string{""}, false
+		}
+		set, _ := starts(re.Sub[0])
+		return set, false
+	case syntax.OpAlternate:
+		var all []string
+		whole := true
+		for _, sub := range re.Sub {
+			set, w := starts(sub)
+			all = append(all, set...)
+			whole = whole && w
+		}
+		if len(all) > maxSet {
+			return []string{""}, false
+		}
+		return all, whole
+	case syntax.OpConcat:
+		cur := []string{""}
+		for _, sub := range re.Sub {
+			set, whole := starts(sub)
+			if len(cur)*len(set) > maxSet {
+				return cur, false
+			}
+			next := make([]string, 0, len(cur)*len(set))
+			for _, a := range cur {
+				for _, b := range set {
+					next = append(next, a+b)
+				}
+			}
+			cur = next
+			if !whole {
+				return cur, false
+			}
+		}
+		return cur, true
+	}
+	return []string{""}, false
 }

@@ -86,7 +86,7 @@ func newFixture(t *testing.T) fixture {
 	mk := func(rule, provider, kind, secret string, sc scope.Scope, o scanner.Origin, line, col int, key string) scanner.Finding {
 		return scanner.Finding{
 			RuleID: rule, Provider: provider, Kind: kind, Secret: secret,
-			Redacted: scanner.Redact(secret), Fingerprint: scanner.Fingerprint(rule, secret),
+			Redacted: scanner.RedactPrefix(secret, fixturePrefix[rule]), Fingerprint: scanner.Fingerprint(rule, secret),
 			Origin: o, Line: line, Column: col, EndLine: line, EndColumn: col + len(secret),
 			Key: key, Scope: sc, Severity: sc.Severity(),
 		}
@@ -167,4 +167,11 @@ func render(t *testing.T, rep reporters.Reporter, run reporters.Run, res *scanne
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// fixturePrefix is each fixture rule's documented prefix, as the rule
+// would hand it to redaction.
+var fixturePrefix = map[string]string{
+	"github-classic-pat": "ghp_", "slack-bot-token": "xoxb-", "gitlab-deploy-token": "gldt-",
+	"stripe-secret-key": "sk_test_", "stripe-publishable-key": "pk_live_", "openai-project-key": "sk-proj-",
 }

@@ -549,7 +549,7 @@ func (e *Engine) newFinding(o Origin, lc located, data []byte, bufStart int64, l
 		RuleID:      c.RuleID,
 		Provider:    c.Provider,
 		Kind:        c.Kind,
-		Redacted:    Redact(c.Secret),
+		Redacted:    RedactPrefix(c.Secret, c.Prefix),
 		Fingerprint: e.Fingerprint(c.RuleID, c.Secret),
 		Origin:      o,
 		Line:        line,

@@ -40,6 +40,9 @@ type Parsed struct {
 	// Secret is the raw value; it is redacted and fingerprinted when the
 	// finding is built, and kept only with ShowSecrets.
 	Secret string
+	// Prefix is the documented vendor prefix of Secret that redaction may
+	// show (see detectors.Candidate.Prefix); usually empty.
+	Prefix string
 	// Line and Column are 1-based; 0 when the position is not known.
 	Line, Column int
 	// Key is the field or variable the value is stored under ("token",
@@ -80,7 +83,7 @@ func (e *Engine) parsedFinding(o Origin, d Parsed) Finding {
 		RuleID:      d.RuleID,
 		Provider:    d.Provider,
 		Kind:        d.Kind,
-		Redacted:    Redact(d.Secret),
+		Redacted:    RedactPrefix(d.Secret, d.Prefix),
 		Fingerprint: e.Fingerprint(d.RuleID, d.Secret),
 		Origin:      o,
 		Line:        line,

@@ -15,16 +15,16 @@ func (e *Engine) RedactText(s string) string {
 	if e.opts.ShowSecrets || s == "" {
 		return s
 	}
-	var secrets []string
+	var secrets []detectors.Candidate
 	e.set.NewMatcher().Scan([]byte(s), func(c detectors.Candidate) {
 		if c.Secret != "" {
-			secrets = append(secrets, c.Secret)
+			secrets = append(secrets, c)
 		}
 	})
 	// longest first, so that a secret holding another is masked whole
-	sort.Slice(secrets, func(i, j int) bool { return len(secrets[i]) > len(secrets[j]) })
-	for _, sec := range secrets {
-		s = strings.ReplaceAll(s, sec, Redact(sec))
+	sort.Slice(secrets, func(i, j int) bool { return len(secrets[i].Secret) > len(secrets[j].Secret) })
+	for _, c := range secrets {
+		s = strings.ReplaceAll(s, c.Secret, RedactPrefix(c.Secret, c.Prefix))
 	}
 	return s
 }
