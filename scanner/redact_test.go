@@ -17,9 +17,9 @@ func TestRedact(t *testing.T) {
 		{"sk_live_" + g.Rand(24, "alnum"), "sk_live_", "sk_live_********"},
 		{"xoxb-" + g.Rand(40, "digits"), "xoxb-", "xoxb-********"},
 		{"AKIA" + g.Rand(16, "ualnum"), "AKIA", "AKIA********"},
-		{g.GitHub("ghp_"), "gho_", "********"},         // a prefix the secret lacks is not shown
+		{g.GitHub("ghp_"), "gho_", "********"},          // a prefix the secret lacks is not shown
 		{"ab_" + g.Rand(5, "alnum"), "ab_", "********"}, // a prefix over a quarter of the secret is not kept
-		{g.Rand(40, "alnum"), "", "********"},          // no prefix: not even the first characters
+		{g.Rand(40, "alnum"), "", "********"},           // no prefix: not even the first characters
 		{"-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn...\n-----END OPENSSH PRIVATE KEY-----", "", "-----BEGIN OPENSSH PRIVATE KEY-----********"},
 		{"", "", "********"},
 	} {
