@@ -108,7 +108,7 @@ func scrubReasons(fs []Finding, cands []located) {
 		}
 		for _, lc := range cands {
 			if s := lc.c.Secret; s != "" && strings.Contains(m.Reason, s) {
-				m.Reason = strings.ReplaceAll(m.Reason, s, Redact(s))
+				m.Reason = strings.ReplaceAll(m.Reason, s, RedactPrefix(s, lc.c.Prefix))
 			}
 		}
 		if len(m.Reason) > maxReason {
