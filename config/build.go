@@ -142,6 +142,13 @@ func (c *Config) Notices(known map[string]detectors.Info, defaultMaxFileSize int
 	if len(narrow) > 0 {
 		out = append(out, fmt.Sprintf("config %s disables %d rule(s): %s", c.Path, len(narrow), strings.Join(narrow, ", ")))
 	}
+	if n := len(c.Rules); n > 0 && c.Discovered {
+		ids := make([]string, 0, n)
+		for _, r := range c.Rules {
+			ids = append(ids, r.Info().ID)
+		}
+		out = append(out, fmt.Sprintf("config %s adds %d rule(s) of its own: %s", c.Path, n, strings.Join(ids, ", ")))
+	}
 	if c.FailOn != nil && !c.FailOn.Trips(scope.SevHigh) {
 		out = append(out, fmt.Sprintf("config %s sets fail_on: %s: broad (high severity) credentials do not fail the run", c.Path, c.FailOn))
 	}
