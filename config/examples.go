@@ -81,13 +81,18 @@ type ExampleResult struct {
 	Negative int
 	// Failures say which example failed and how, one a line.
 	Failures []string
+	// Notes are not failures: a positive that a built-in rule also finds
+	// (the custom rule may duplicate it).
+	Notes []string
 }
 
 // RunExamples runs each rule's examples through a set of these rules
 // alone: every positive must be found by its rule, no negative may be.
 // Templates ({{rand 32 hex}}, ...) are expanded with a generator seeded by
-// the rule id, so a run is repeatable.
-func RunExamples(specs []detectors.RuleSpec, rules []*detectors.Rule) ([]ExampleResult, error) {
+// the rule id, so a run is repeatable. builtin, when given, is asked about
+// each positive too: a specific built-in rule that finds the same
+// credential is noted.
+func RunExamples(specs []detectors.RuleSpec, rules []*detectors.Rule, builtin *detectors.Set) ([]ExampleResult, error) {
 	dets := make([]detectors.Detector, len(rules))
 	for i, r := range rules {
 		dets[i] = r
@@ -110,13 +115,24 @@ func RunExamples(specs []detectors.RuleSpec, rules []*detectors.Rule) ([]Example
 			}
 			found := false
 			var others []string
+			var span [2]int
 			set.NewMatcher().Scan([]byte(text), func(c detectors.Candidate) {
 				if c.RuleID == s.ID {
 					found = true
+					span = [2]int{c.Start, c.End}
 				} else {
 					others = append(others, c.RuleID)
 				}
 			})
+			if found && builtin != nil {
+				seen := map[string]bool{}
+				builtin.NewMatcher().Scan([]byte(text), func(c detectors.Candidate) {
+					if !detectors.IsGeneric(c.RuleID) && c.Start < span[1] && span[0] < c.End && !seen[c.RuleID] {
+						seen[c.RuleID] = true
+						res.Notes = append(res.Notes, fmt.Sprintf("positive %d is also found by built-in rule %s", i+1, c.RuleID))
+					}
+				})
+			}
 			if !found {
 				msg := fmt.Sprintf("positive %d not found: %s", i+1, quote(text))
 				if len(others) > 0 {

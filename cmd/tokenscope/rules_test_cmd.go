@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tokenscope/tokenscope/config"
+	"github.com/tokenscope/tokenscope/rules"
 )
 
 // newCmdRulesTest builds `rules test FILE...`: each file's rules are
@@ -27,12 +28,16 @@ not be read or a rule is invalid.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			failed, total := 0, 0
+			builtin, err := rules.BuiltinSet()
+			if err != nil {
+				return err
+			}
 			for _, path := range args {
 				specs, rs, err := config.LoadRules(path)
 				if err != nil {
 					return &exitError{code: exitUsage, err: err}
 				}
-				results, err := config.RunExamples(specs, rs)
+				results, err := config.RunExamples(specs, rs, builtin)
 				if err != nil {
 					return &exitError{code: exitUsage, err: fmt.Errorf("%s: %w", path, err)}
 				}
@@ -53,6 +58,9 @@ not be read or a rule is invalid.`,
 				for _, r := range results {
 					for _, f := range r.Failures {
 						fmt.Fprintf(s.Out, "  %s: %s\n", r.ID, f)
+					}
+					for _, n := range r.Notes {
+						fmt.Fprintf(s.Out, "  %s: note: %s\n", r.ID, n)
 					}
 				}
 			}
