@@ -457,7 +457,7 @@ func (w *worker) scanStream(o Origin, r io.Reader, size int64, depth int) int64 
 			ps = append(ps, f.Parse(o, capt.buf)...)
 		}
 		if len(ps) > 0 {
-			merged := w.e.mergeParsed(o, slices.Clone(w.out[outStart:]), ps)
+			merged := w.e.mergeParsed(o, slices.Clone(w.out[outStart:]), ps, capt.buf)
 			w.out = append(w.out[:outStart], merged...)
 		}
 	}

@@ -118,14 +118,39 @@ func (e *Engine) parsedFinding(o Origin, d Parsed) Finding {
 //     its environment;
 //   - a generic detector's finding of the same secret gives way to the
 //     parsed credential, which knows what it is.
-func (e *Engine) mergeParsed(o Origin, fs []Finding, ps []Parsed) []Finding {
+func (e *Engine) mergeParsed(o Origin, fs []Finding, ps []Parsed, data []byte) []Finding {
 	drop := map[int]bool{}
 	var add []Finding
+	var starts []int // line start offsets, for inline allow markers
 	for _, d := range ps {
 		if strings.TrimSpace(d.Secret) == "" || d.RuleID == "" {
 			continue
 		}
 		nf := e.parsedFinding(o, d)
+		if nf.Line > 0 {
+			if starts == nil {
+				starts = lineStarts(data)
+			}
+			if nf.Line <= len(starts) {
+				// the value at its column, else its first place on its line
+				ls := starts[nf.Line-1]
+				at := ls + nf.Column - 1
+				if at+len(d.Secret) > len(data) || string(data[at:at+len(d.Secret)]) != d.Secret {
+					le := len(data)
+					if nf.Line < len(starts) {
+						le = starts[nf.Line]
+					}
+					at = -1
+					if i := strings.Index(string(data[ls:le]), d.Secret); i >= 0 {
+						at = ls + i
+					}
+				}
+				if at >= 0 {
+					nf.Offset = int64(at)
+					nf.Allow = findMarker(data, at, at+len(d.Secret), int64(at))
+				}
+			}
+		}
 		shadowed := false
 		for i := range fs {
 			f := &fs[i]
@@ -205,4 +230,15 @@ func copyAttrs(m map[string]string) map[string]string {
 		c[k] = v
 	}
 	return c
+}
+
+// lineStarts returns the offset where each line of data starts.
+func lineStarts(data []byte) []int {
+	out := []int{0}
+	for i, c := range data {
+		if c == '\n' {
+			out = append(out, i+1)
+		}
+	}
+	return out
 }

@@ -46,6 +46,7 @@ func (kvFormat) Parse(o scanner.Origin, data []byte) []scanner.Parsed {
 		if !ok {
 			continue
 		}
+		v, _, _ = strings.Cut(v, " ")
 		out = append(out, scanner.Parsed{RuleID: "parsed", Provider: "P", Kind: "k", Secret: v, Line: i + 1, Key: "k",
 			Scope: scope.Scope{Access: scope.AccessAdmin, Reach: scope.ReachAccount, Env: scope.EnvProduction, Evidence: []string{"store " + o.Path + " profile prod"}},
 			Attrs: map[string]string{"profile": "prod"}})
@@ -181,5 +182,25 @@ func TestGenericOfAFactIsShadowed(t *testing.T) {
 		if f.RuleID == "generic-id" && f.Line != 5 {
 			t.Errorf("generic finding of the key id kept: line %d", f.Line)
 		}
+	}
+}
+
+// An inline allow marker after a parsed value is recorded as after a
+// detector's match.
+func TestFormatInlineMarker(t *testing.T) {
+	text := "tok=AAAABBBBCCCCDDDD\nother=IIIIJJJJKKKKLLLL # tokenscope:allow test fixture\nmore=MMMMNNNNOOOOPPPP\n"
+	fs := formatEngine(t, scanner.Options{}).ScanBytes(scanner.Origin{Kind: "file", Path: "a.store"}, []byte(text))
+	marked := 0
+	for _, f := range fs {
+		if f.Allow == nil {
+			continue
+		}
+		marked++
+		if f.Line != 2 || f.Offset != int64(strings.Index(text, "IIII")) || f.Allow.Reason != "test fixture" {
+			t.Errorf("marker on %s line %d offset %d: %+v", f.RuleID, f.Line, f.Offset, f.Allow)
+		}
+	}
+	if marked != 1 {
+		t.Errorf("%d findings carry a marker, want 1", marked)
 	}
 }
