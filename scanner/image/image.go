@@ -44,6 +44,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
+	kgzip "github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
 	"github.com/sourcegraph/conc/pool"
 
 	"github.com/tokenscope/tokenscope/scanner"
@@ -127,10 +129,14 @@ type placed struct {
 
 type job struct {
 	layer v1.Layer
-	fetch func(ctx context.Context, digest string) (v1.Layer, error)
-	id    string
-	o     scanner.Origin // the origin of the layer's members, Path unset
-	where string         // for skip reasons
+	// blobIsStored: the layer's blob (Compressed) is what the source
+	// holds, not made on the fly (a docker-save tarball's layers are
+	// stored uncompressed; ggcr would compress them to serve Compressed).
+	blobIsStored bool
+	fetch        func(ctx context.Context, digest string) (v1.Layer, error)
+	id           string
+	o            scanner.Origin // the origin of the layer's members, Path unset
+	where        string         // for skip reasons
 }
 
 func (s *Source) timeout() time.Duration {
@@ -516,7 +522,7 @@ func (s *Source) plan(ri resolved, seen map[string]bool, emit func(scanner.Item)
 			continue
 		}
 		seen[ids[i]] = true
-		jobs = append(jobs, job{layer: l, fetch: ri.fetch, id: ids[i], o: o, where: ri.label + "!" + o.Chain[1]})
+		jobs = append(jobs, job{layer: l, blobIsStored: !ri.diffIDs, fetch: ri.fetch, id: ids[i], o: o, where: ri.label + "!" + o.Chain[1]})
 	}
 	return jobs, nil
 }
@@ -647,7 +653,7 @@ func (s *Source) walkLayer(ctx context.Context, j job, emit func(scanner.Item) e
 	stalled := fmt.Sprintf("layer download stalled: the registry sent nothing for %s", s.timeout())
 	var rc io.ReadCloser
 	// opening reads the first bytes (the compression's header)
-	err := stall.watch(func() (err error) { rc, err = layer.Uncompressed(); return err })
+	err := stall.watch(func() (err error) { rc, err = uncompressed(layer, j.blobIsStored); return err })
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -848,3 +854,56 @@ func (s *stallReader) watch(f func() error) error {
 	defer t.Stop()
 	return f()
 }
+
+// uncompressed opens a layer's tar stream. A stored blob is decompressed
+// here with klauspost/compress, 1.2-1.6 times as fast as the standard
+// library's gzip that go-containerregistry uses (BenchmarkGunzipLayer);
+// the blob's digest is still checked by the layer's reader (registry
+// layers) at its end.
+func uncompressed(l v1.Layer, blobIsStored bool) (io.ReadCloser, error) {
+	if !blobIsStored {
+		return l.Uncompressed()
+	}
+	rc, err := l.Compressed()
+	if err != nil {
+		return nil, err
+	}
+	br := bufio.NewReaderSize(rc, 64<<10)
+	magic, _ := br.Peek(4)
+	switch {
+	case len(magic) >= 2 && magic[0] == 0x1f && magic[1] == 0x8b:
+		zr, err := kgzip.NewReader(br)
+		if err != nil {
+			rc.Close()
+			return nil, err
+		}
+		return readCloser{zr, closers{zr, rc}}, nil
+	case bytes.HasPrefix(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}):
+		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1))
+		if err != nil {
+			rc.Close()
+			return nil, err
+		}
+		return readCloser{zr, closers{zstdCloser{zr}, rc}}, nil
+	}
+	return readCloser{br, rc}, nil // stored uncompressed
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+type closers []io.Closer
+
+func (c closers) Close() error {
+	var errs []error
+	for _, x := range c {
+		errs = append(errs, x.Close())
+	}
+	return errors.Join(errs...)
+}
+
+type zstdCloser struct{ d *zstd.Decoder }
+
+func (z zstdCloser) Close() error { z.d.Close(); return nil }
