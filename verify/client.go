@@ -73,6 +73,7 @@ type Client struct {
 
 	mu    sync.Mutex
 	next  map[string]time.Time // per host: earliest time of its next request
+	down  map[string]string    // per host: why it failed, once it did
 	cache map[[32]byte]*entry
 
 	requests atomic.Int64
@@ -126,6 +127,7 @@ func New(cfg Config) (*Client, error) {
 		endpoints: eps,
 		sleep:     sleepCtx,
 		next:      map[string]time.Time{},
+		down:      map[string]string{},
 		cache:     map[[32]byte]*entry{},
 	}
 	c.hc = &http.Client{
@@ -309,6 +311,9 @@ type Error struct {
 	msg string
 	// RateLimited is set when the issuer kept answering 429.
 	RateLimited bool
+	// hostDown is set when the host itself failed (DNS, refused, timeout,
+	// TLS): the run asks it nothing more.
+	hostDown bool
 }
 
 func (e *Error) Error() string { return e.msg }
@@ -344,13 +349,23 @@ func (c *Call) Do(ctx context.Context, method, target string, header http.Header
 		return nil, err
 	}
 	cl := c.c
+	hk := hostKey(u)
 	for attempt := 1; ; attempt++ {
-		if err := cl.pace(ctx, hostKey(u)); err != nil {
+		if why, down := cl.isDown(hk); down {
+			// a host that failed once is not asked again in this run: an
+			// offline machine pays one timeout per host, not per secret
+			return nil, &Error{msg: why + " (earlier in this run; not asked again)"}
+		}
+		if err := cl.pace(ctx, hk); err != nil {
 			return nil, c.describe(err, u)
 		}
 		resp, err := cl.send(ctx, c.allowed, c.sign, method, u, header, body)
 		if err != nil {
-			return nil, c.describe(err, u)
+			e := c.describe(err, u)
+			if e.hostDown {
+				cl.markDown(hk, e.msg)
+			}
+			return nil, e
 		}
 		if resp.Status == http.StatusTooManyRequests || resp.Status >= 500 {
 			what := fmt.Sprintf("HTTP %d", resp.Status)
@@ -401,8 +416,23 @@ func (c *Call) resolve(target string) (*url.URL, error) {
 	return u, nil
 }
 
+func (c *Client) isDown(host string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	why, ok := c.down[host]
+	return why, ok
+}
+
+func (c *Client) markDown(host, why string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.down[host]; !ok {
+		c.down[host] = why
+	}
+}
+
 // describe turns a transport error into an *Error naming the host only.
-func (c *Call) describe(err error, u *url.URL) error {
+func (c *Call) describe(err error, u *url.URL) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
@@ -415,11 +445,12 @@ func (c *Call) describe(err error, u *url.URL) error {
 	var ci x509.CertificateInvalidError
 	var rh tls.RecordHeaderError
 	msg := "network error talking to " + host
+	down := true
 	switch {
 	case errors.Is(err, errHostRefused):
-		msg = "refused: " + host + " is not a host this verifier declares"
+		msg, down = "refused: "+host+" is not a host this verifier declares", false
 	case errors.Is(err, context.Canceled):
-		msg = "cancelled before " + host + " answered"
+		msg, down = "cancelled before "+host+" answered", false
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		msg = fmt.Sprintf("timeout: %s did not answer within %s", host, c.c.cfg.Timeout)
 	case errors.As(err, &dns):
@@ -427,13 +458,13 @@ func (c *Call) describe(err error, u *url.URL) error {
 	case errors.Is(err, syscall.ECONNREFUSED):
 		msg = "connection refused by " + host
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		msg = "connection to " + host + " closed before the reply"
+		msg, down = "connection to "+host+" closed before the reply", false
 	case errors.As(err, &ua), errors.As(err, &hn), errors.As(err, &ci):
 		msg = "TLS: " + host + "'s certificate is not trusted"
 	case errors.As(err, &rh):
 		msg = "TLS handshake with " + host + " failed"
 	}
-	return &Error{msg: msg}
+	return &Error{msg: msg, hostDown: down}
 }
 
 // pace waits until host may get its next request.

@@ -456,3 +456,25 @@ func TestNotSent(t *testing.T) {
 		t.Errorf("%d requests sent", n)
 	}
 }
+
+// A host that timed out is not asked again in the run: an offline machine
+// pays one timeout per host, not one per secret.
+func TestDownHostIsNotAskedAgain(t *testing.T) {
+	h := newHarness(t, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }, Config{Timeout: 50 * time.Millisecond})
+	v, _ := ByName("npm")
+	g := testtoken.New(7)
+	first, _ := h.c.Verify(context.Background(), v, Credential{RuleID: "npm-access-token", Secret: g.Npm()})
+	second, _ := h.c.Verify(context.Background(), v, Credential{RuleID: "npm-access-token", Secret: g.Npm()})
+	if first.State != scanner.VerifyUnknown || second.State != scanner.VerifyUnknown || !strings.Contains(second.Evidence[0], "not asked again") {
+		t.Fatalf("%q / %q", first.Evidence, second.Evidence)
+	}
+	if n := h.c.Requests(); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+	// another host is still asked
+	gh, _ := ByName("github")
+	h.c.Verify(context.Background(), gh, Credential{RuleID: "github-classic-pat", Secret: g.GitHub("ghp_")})
+	if n := h.c.Requests(); n != 2 {
+		t.Errorf("%d requests, want 2", n)
+	}
+}
