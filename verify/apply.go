@@ -23,7 +23,8 @@ type Summary struct {
 // Verification always; on a live answer the scope the issuer revealed
 // (confidence verified, evidence "verified: …") and the severity derived
 // from it. Findings are sorted again. Invalid and unknown findings stay
-// in res.
+// in res. Suppressed findings (inline allow, baseline, allow-list) are
+// left alone: their secrets are not sent.
 func (c *Client) Apply(ctx context.Context, res *scanner.Result, raw *scanner.RawSecrets) Summary {
 	type task struct {
 		v    *Verifier
@@ -36,8 +37,8 @@ func (c *Client) Apply(ctx context.Context, res *scanner.Result, raw *scanner.Ra
 	for i := range res.Findings {
 		f := &res.Findings[i]
 		v, ok := For(f.RuleID)
-		if !ok {
-			continue
+		if !ok || f.Suppressed != nil {
+			continue // a suppressed finding's secret is never sent
 		}
 		secret, ok := raw.Get(f.Fingerprint)
 		if !ok {

@@ -244,6 +244,19 @@ func TestScanVerify(t *testing.T) {
 		}
 	})
 
+	t.Run("suppressed-not-sent", func(t *testing.T) {
+		f := newFakeIssuers(t, gh)
+		dir := t.TempDir()
+		mustWrite(t, filepath.Join(dir, "a.env"), "GITHUB_TOKEN="+revokedGH+"  # tokenscope:allow fixture\n")
+		s, out, errb := reachStreams(nil, nil)
+		if code := run([]string{"scan", dir, "--verify", "--format", "json", "--no-progress"}, s); code != exitOK {
+			t.Fatalf("exit %d: %s", code, errb)
+		}
+		if f.request != 0 || !strings.Contains(out.String(), `"suppressed"`) {
+			t.Errorf("%d requests for a suppressed finding; report %s", f.request, out)
+		}
+	})
+
 	t.Run("usage", func(t *testing.T) {
 		for _, args := range [][]string{
 			{"--only-live"},
