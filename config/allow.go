@@ -17,6 +17,7 @@ import (
 // defaults.
 type Allow struct {
 	file     string
+	fps      map[string]bool
 	all      *allowList
 	perRule  map[string]*allowList
 	defaults bool
@@ -32,6 +33,19 @@ type allowList struct {
 func compileAllow(d *doc, s AllowSpec) *Allow {
 	a := &Allow{file: d.file, defaults: s.Defaults == nil || *s.Defaults}
 	a.all = compileList(d, "allow", s.Paths, s.Values, s.Stopwords)
+	if len(s.Fingerprints) > MaxListLen {
+		d.errAt("allow.fingerprints", "%d entries; a config may list at most %d", len(s.Fingerprints), MaxListLen)
+	}
+	for i, fp := range s.Fingerprints {
+		if !isHex(fp) || len(fp) < 16 {
+			d.errAt(fmt.Sprintf("allow.fingerprints[%d]", i), "%q is not a fingerprint (hex digits, as reports print them)", fp)
+			continue
+		}
+		if a.fps == nil {
+			a.fps = map[string]bool{}
+		}
+		a.fps[strings.ToLower(fp)] = true
+	}
 	if len(s.Rules) > 0 {
 		a.perRule = map[string]*allowList{}
 		for id, r := range s.Rules {
@@ -149,7 +163,7 @@ func (a *Allow) Empty() bool {
 	if a == nil {
 		return true
 	}
-	if !a.all.empty() {
+	if !a.all.empty() || len(a.fps) > 0 {
 		return false
 	}
 	for _, l := range a.perRule {
@@ -201,4 +215,23 @@ func defaultAllowed(secret string) string {
 		return why
 	}
 	return ""
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// MatchFingerprint returns why a credential with this fingerprint is
+// allowed by allow.fingerprints, or "".
+func (a *Allow) MatchFingerprint(fp string) string {
+	if a == nil || !a.fps[fp] {
+		return ""
+	}
+	return a.file + ": allow.fingerprints " + fp
 }

@@ -69,6 +69,10 @@ type AllowSpec struct {
 	// Stopwords suppress a secret that contains one of them (ASCII case
 	// ignored).
 	Stopwords []string `yaml:"stopwords"`
+	// Fingerprints accept credentials by their fingerprint (as reports
+	// print it), wherever they are found; they hold under one fingerprint
+	// scheme (key).
+	Fingerprints []string `yaml:"fingerprints"`
 	// Rules are allowlists that apply to one rule id only.
 	Rules map[string]RuleAllow `yaml:"rules"`
 	// Defaults turns the built-in allowlist (documented example keys) on

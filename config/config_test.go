@@ -81,6 +81,7 @@ func TestParseErrors(t *testing.T) {
 		{"not yaml", "allow:\n  paths: [a\n", 0, "", "not valid YAML"},
 		{"bad scope", strings.Replace("rules:"+goodRule, "access: write", "access: everything", 1), 8, "rules[0].scope", "access"},
 		{"bad version", "version: 2\n", 1, "version", "not known"},
+		{"bad fingerprint", "allow:\n  fingerprints: [abc, 'zz0123456789abcdef']\n", 2, "allow.fingerprints[0]", "not a fingerprint"},
 		{"too many globs", "allow:\n  paths: [" + strings.Repeat("'a/**',", config.MaxListLen) + "'b']\n", 2, "allow.paths", "at most 1000"},
 	}
 	for _, c := range cases {
@@ -136,6 +137,13 @@ limits:
 		t.Fatalf("rules %v", c.Rules)
 	}
 	a := c.Allow()
+	if c2, err := config.Parse("cfg.yaml", []byte("allow:\n  fingerprints: ['0123456789abcdef0123456789ABCDEF']\n")); err != nil {
+		t.Fatal(err)
+	} else if got := c2.Allow().MatchFingerprint("0123456789abcdef0123456789abcdef"); !strings.Contains(got, "allow.fingerprints") {
+		t.Errorf("fingerprint not allowed: %q", got)
+	} else if c2.Allow().MatchFingerprint("1123456789abcdef0123456789abcdef") != "" {
+		t.Errorf("another fingerprint allowed")
+	}
 	for _, tc := range []struct{ rule, rel, secret, want string }{
 		{"x", "testdata/a/b.env", "s3cr3tvalue", `allow.paths "testdata/**"`},
 		{"x", "deep/dir/yarn.lock", "s3cr3tvalue", `allow.paths "*.lock"`},

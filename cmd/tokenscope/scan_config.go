@@ -235,6 +235,9 @@ func (p *project) suppressors(res *scanner.Result) []policy.Suppressor {
 		policy.SuppressorFunc{ID: "allowlist", Fn: func(f *scanner.Finding) (scanner.Suppression, bool) {
 			why := f.Allowed
 			if why == "" {
+				why = p.cfg.Allow().MatchFingerprint(f.Fingerprint)
+			}
+			if why == "" {
 				// findings made without the engine (parsed stores) are
 				// matched on their path
 				why = p.cfg.Allow().Match(f.RuleID, p.allowPath(f.Origin), "")
