@@ -18,7 +18,6 @@ import (
 	"github.com/tokenscope/tokenscope/scanner/archive"
 	"github.com/tokenscope/tokenscope/scanner/dir"
 	gitsrc "github.com/tokenscope/tokenscope/scanner/git"
-	"github.com/tokenscope/tokenscope/scanner/home"
 	"github.com/tokenscope/tokenscope/scanner/stdin"
 )
 
@@ -223,7 +222,7 @@ func scanProject(cmd *cobra.Command, s *Streams, opts *ScanOptions) (*scanned, e
 		Allow:         proj.allowHook(),
 		// committed credential stores are read as reach reads them, in
 		// files, history, archives and stdin alike
-		Formats: home.StoreFormats(),
+		Formats: scanFormats(set),
 	})
 	var sources []scanner.Source
 	if len(opts.Paths) > 0 && !opts.History.replacesWorkingTree() { // --staged, --git-range, --history=only: no working tree

@@ -7,6 +7,8 @@ import (
 	"github.com/tokenscope/tokenscope/scanner"
 	"github.com/tokenscope/tokenscope/scanner/archive"
 	"github.com/tokenscope/tokenscope/scanner/binary"
+	"github.com/tokenscope/tokenscope/scanner/decode"
+	"github.com/tokenscope/tokenscope/scanner/home"
 )
 
 // ruleInfos describes every rule id a finding may name (the registry:
@@ -17,6 +19,14 @@ func ruleInfos() (map[string]detectors.Info, error) {
 		return nil, err
 	}
 	return reg.Infos(), nil
+}
+
+// scanFormats are the file-format detectors scan runs: committed
+// credential stores read as reach reads them, and the decoding formats
+// (Kubernetes Secret data, JSON-escaped and percent-encoded strings),
+// which scan decoded values with set.
+func scanFormats(set *detectors.Set) []scanner.Format {
+	return append(home.StoreFormats(), decode.Formats(set)...)
 }
 
 // defaultExpanders are the expanders every scan runs: packages with

@@ -13,7 +13,6 @@ import (
 	"github.com/tokenscope/tokenscope/reporters"
 	"github.com/tokenscope/tokenscope/rules"
 	"github.com/tokenscope/tokenscope/scanner"
-	"github.com/tokenscope/tokenscope/scanner/home"
 	"github.com/tokenscope/tokenscope/scanner/image"
 )
 
@@ -153,7 +152,7 @@ func runScanImage(cmd *cobra.Command, s *Streams, opts *ImageOptions) error {
 		Progress:      prog.update,
 		Expanders:     defaultExpanders(),
 		Fingerprinter: fp,
-		Formats:       home.StoreFormats(),
+		Formats:       scanFormats(set),
 	})
 	src := image.New(opts.Refs, image.Options{
 		Workers:  opts.Workers,

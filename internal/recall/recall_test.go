@@ -45,6 +45,7 @@ type Case struct {
 	Form     Form
 	Content  string
 	Secret   string // the credential, when known; "" means any finding of Rule
+	Path     string // the file name the content is scanned as; "case.txt" when empty
 }
 
 // foreign contexts put a rule's secret where no vendor name is.
@@ -143,15 +144,15 @@ func decodedCases(t *testing.T) []Case {
 	slackURL := "https://hooks.slack.com/services/T" + g.Rand(10, "UBASE32") + "/B" + g.Rand(10, "UBASE32") + "/" + g.Rand(24, "alnum")
 	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 	return []Case{
-		{Name: "k8s-secret-data", Provider: "GitHub", Rule: "github-classic-pat", Form: Context, Secret: ghp,
+		{Name: "k8s-secret-data", Provider: "GitHub", Rule: "github-classic-pat", Form: Context, Secret: ghp, Path: "k8s/ci-secret.yaml",
 			Content: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: ci\ntype: Opaque\ndata:\n  GITHUB_TOKEN: " + b64(ghp) + "\n"},
-		{Name: "k8s-secret-data-json", Provider: "GitHub", Rule: "github-classic-pat", Form: Context, Secret: ghp,
+		{Name: "k8s-secret-data-json", Provider: "GitHub", Rule: "github-classic-pat", Form: Context, Secret: ghp, Path: "k8s/secrets.json",
 			Content: "{\"apiVersion\": \"v1\", \"kind\": \"Secret\", \"metadata\": {\"name\": \"ci\"}, \"data\": {\"token\": \"" + b64(ghp) + "\"}}\n"},
-		{Name: "json-escaped-slash", Provider: "Slack", Rule: "slack-webhook-url", Form: Context,
+		{Name: "json-escaped-slash", Provider: "Slack", Rule: "slack-webhook-url", Form: Context, Path: "hooks.json",
 			Content: "{\"webhook\": \"" + strings.ReplaceAll(slackURL, "/", "\\/") + "\"}\n"},
-		{Name: "json-unicode-escaped-slash", Provider: "Slack", Rule: "slack-webhook-url", Form: Context,
+		{Name: "json-unicode-escaped-slash", Provider: "Slack", Rule: "slack-webhook-url", Form: Context, Path: "hooks.json",
 			Content: "{\"webhook\": \"" + strings.ReplaceAll(slackURL, "/", "\\u002F") + "\"}\n"},
-		{Name: "percent-encoded-url", Provider: "Slack", Rule: "slack-webhook-url", Form: Context,
+		{Name: "percent-encoded-url", Provider: "Slack", Rule: "slack-webhook-url", Form: Context, Path: "access.log",
 			Content: "redirect=" + strings.NewReplacer(":", "%3A", "/", "%2F").Replace(slackURL) + "&x=1\n"},
 	}
 }
@@ -184,7 +185,7 @@ func TestRecall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := scanner.NewEngine(set, scanner.Options{ShowSecrets: true, ChunkSize: 64 << 10, Expanders: expanders()})
+	eng := scanner.NewEngine(set, scanner.Options{ShowSecrets: true, ChunkSize: 64 << 10, Expanders: expanders(), Formats: formats(set)})
 	cases := ruleCases(t, set)
 	cases = append(cases, loadCases(t, "../../testdata/recall/cases.yaml")...)
 	cases = append(cases, decodedCases(t)...)
@@ -194,7 +195,11 @@ func TestRecall(t *testing.T) {
 	byProvider := map[string]*tally{}
 	var missed []string
 	for _, c := range cases {
-		fs := eng.ScanBytes(scanner.Origin{Kind: "file", Path: "case.txt"}, []byte(c.Content))
+		p := c.Path
+		if p == "" {
+			p = "case.txt"
+		}
+		fs := eng.ScanBytes(scanner.Origin{Kind: "file", Path: p}, []byte(c.Content))
 		any, named := false, false
 		for _, f := range fs {
 			covers := c.Secret == "" || strings.Contains(f.Secret, c.Secret) || strings.Contains(c.Secret, f.Secret) && len(f.Secret) >= 8
@@ -218,7 +223,7 @@ func TestRecall(t *testing.T) {
 	flagged := 0
 	var fps []string
 	for _, c := range negs {
-		fs := eng.ScanBytes(scanner.Origin{Kind: "file", Path: "case.txt"}, []byte(c.Content))
+		fs := eng.ScanBytes(scanner.Origin{Kind: "file", Path: "case.yaml"}, []byte(c.Content))
 		for _, f := range fs {
 			if f.Severity == scope.SevInfo {
 				continue
