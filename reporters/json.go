@@ -36,6 +36,21 @@ type jsonReport struct {
 	Findings []jsonFinding     `json:"findings"`
 	Skipped  []scanner.Skipped `json:"skipped"`
 	Notices  []string          `json:"notices,omitempty"`
+	Shard    *jsonShard        `json:"shard,omitempty"`
+}
+
+// jsonShard is scan --shard K/N: the report covers the items of shard K
+// of N (tokenscope merge joins the N reports).
+type jsonShard struct {
+	K int `json:"k"`
+	N int `json:"n"`
+}
+
+func shardOf(run Run) *jsonShard {
+	if run.Shard == nil || !run.Shard.Active() {
+		return nil
+	}
+	return &jsonShard{K: run.Shard.Index + 1, N: run.Shard.Count}
 }
 
 type jsonTool struct {
@@ -165,6 +180,7 @@ func buildJSONReport(run Run, res *scanner.Result) jsonReport {
 		Findings: findings,
 		Skipped:  skipped,
 		Notices:  run.Notices,
+		Shard:    shardOf(run),
 	}
 }
 

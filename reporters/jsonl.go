@@ -38,6 +38,7 @@ type jsonlSummary struct {
 	FPScheme string      `json:"fingerprint_scheme"`
 	Summary  jsonSummary `json:"summary"`
 	Notices  []string    `json:"notices,omitempty"`
+	Shard    *jsonShard  `json:"shard,omitempty"`
 }
 
 func (JSONL) Report(w io.Writer, run Run, res *scanner.Result) error {
@@ -58,7 +59,7 @@ func (JSONL) Report(w io.Writer, run Run, res *scanner.Result) error {
 	if err := enc.Encode(jsonlSummary{
 		Type: "summary", Schema: rep.Schema, Tool: rep.Tool, Command: rep.Command,
 		Roots: rep.Roots, FailOn: rep.FailOn, Complete: rep.Complete, FPScheme: rep.FPScheme, Summary: rep.Summary,
-		Notices: rep.Notices,
+		Notices: rep.Notices, Shard: rep.Shard,
 	}); err != nil {
 		return err
 	}

@@ -85,3 +85,22 @@ func TestJSONLEmpty(t *testing.T) {
 		t.Errorf("roots must be an array: %s", out)
 	}
 }
+
+func TestJSONShardMember(t *testing.T) {
+	sch := compileSchema(t, "report.schema.json")
+	fx := newFixture(t)
+	fx.run.Shard = &scanner.Shard{Index: 1, Count: 4}
+	out := render(t, reporters.JSON{}, fx.run, fx.res)
+	validate(t, sch, out)
+	if !bytes.Contains(out, []byte(`"shard": {`)) || !bytes.Contains(out, []byte(`"k": 2`)) || !bytes.Contains(out, []byte(`"n": 4`)) {
+		t.Errorf("no shard 2/4 member:\n%.500s", out)
+	}
+	fx.run.Shard = &scanner.Shard{Index: 0, Count: 1} // not split: no member
+	if out := render(t, reporters.JSON{}, fx.run, fx.res); bytes.Contains(out, []byte(`"shard"`)) {
+		t.Error("a scan of one shard names a shard")
+	}
+	fx.run.Shard = &scanner.Shard{Index: 2, Count: 3}
+	if out := render(t, reporters.JSONL{}, fx.run, fx.res); !bytes.Contains(out, []byte(`"shard":{"k":3,"n":3}`)) {
+		t.Error("the JSONL summary line does not name the shard")
+	}
+}

@@ -57,6 +57,9 @@ type Run struct {
 	FingerprintScheme string
 	// Verify describes the --verify stage; nil when it did not run.
 	Verify *VerifyInfo
+	// Shard is scan --shard K/N; nil (or one shard) when the scan was not
+	// split.
+	Shard *scanner.Shard
 }
 
 // A Reporter writes one report. The error contract: an error means w may

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -256,4 +257,70 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestDeployManifests: the Kubernetes manifests run tokenscope with real
+// commands and flags, and the indexed Job's JOB_COMPLETIONS is its
+// completions.
+func TestDeployManifests(t *testing.T) {
+	root := newRootCmd(&Streams{})
+	checked := 0
+	for _, name := range []string{"deploy/kubernetes/indexed-job.yaml", "deploy/kubernetes/merge-job.yaml"} {
+		dec := yaml.NewDecoder(strings.NewReader(string(readRepoFile(t, name))))
+		for {
+			var doc struct {
+				Kind string `yaml:"kind"`
+				Spec struct {
+					CompletionMode string `yaml:"completionMode"`
+					Completions    int    `yaml:"completions"`
+					Template       struct {
+						Spec struct {
+							Containers []struct {
+								Image string   `yaml:"image"`
+								Args  []string `yaml:"args"`
+								Env   []struct {
+									Name  string `yaml:"name"`
+									Value string `yaml:"value"`
+								} `yaml:"env"`
+							} `yaml:"containers"`
+						} `yaml:"spec"`
+					} `yaml:"template"`
+				} `yaml:"spec"`
+			}
+			if err := dec.Decode(&doc); err != nil {
+				break
+			}
+			if doc.Kind != "Job" {
+				continue
+			}
+			for _, c := range doc.Spec.Template.Spec.Containers {
+				if !strings.HasPrefix(c.Image, "ghcr.io/tokenscope/tokenscope:") {
+					t.Errorf("%s: image %q is not the release image", name, c.Image)
+				}
+				cmd, rest, err := root.Find(c.Args)
+				if err != nil || cmd == root {
+					t.Errorf("%s: args %v: %v", name, c.Args, err)
+					continue
+				}
+				if err := cmd.ParseFlags(rest); err != nil {
+					t.Errorf("%s: args %v: %v", name, c.Args, err)
+				}
+				checked++
+				if doc.Spec.CompletionMode == "Indexed" {
+					ok := false
+					for _, e := range c.Env {
+						if e.Name == "JOB_COMPLETIONS" && e.Value == fmt.Sprint(doc.Spec.Completions) {
+							ok = true
+						}
+					}
+					if !ok {
+						t.Errorf("%s: JOB_COMPLETIONS is not spec.completions (%d)", name, doc.Spec.Completions)
+					}
+				}
+			}
+		}
+	}
+	if checked != 2 {
+		t.Errorf("checked %d containers, want 2", checked)
+	}
 }

@@ -91,7 +91,7 @@ func newRootCmd(s *Streams) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: exitUsage, err: err}
 	})
-	root.AddCommand(newCmdScan(s, nil), newCmdBaseline(s), newCmdReach(s), newCmdRules(s), newCmdVersion(s), newCmdMan(s))
+	root.AddCommand(newCmdScan(s, nil), newCmdBaseline(s), newCmdReach(s), newCmdRules(s), newCmdVersion(s), newCmdMan(s), newCmdMerge(s))
 	return root
 }
 

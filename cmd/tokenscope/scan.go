@@ -47,6 +47,11 @@ type ScanOptions struct {
 	Verify             VerifyOptions
 	// Project holds the config and baseline flags (scan_config.go).
 	Project ProjectOptions
+	// Shard is --shard K/N (or JOB_COMPLETION_INDEX/JOB_COMPLETIONS): only
+	// the items of that shard are scanned.
+	Shard scanner.Shard
+	// Targets is --targets FILE: paths and repository URLs, one a line.
+	Targets string
 	// Remotes are repository URLs (https://, ssh://, git@host:path,
 	// file://), each mirrored to a temporary directory and scanned
 	// through its history.
@@ -65,6 +70,7 @@ func newCmdScan(s *Streams, runF func(*ScanOptions) error) *cobra.Command {
 	opts := &ScanOptions{}
 	var failOn, maxSize string
 	var noProgress bool
+	var shardFlag string
 	cmd := &cobra.Command{
 		Use:   "scan [path | repository URL ...] [-]",
 		Short: "Scan directories and files for credentials",
@@ -95,6 +101,17 @@ directory named image is scanned as "tokenscope scan ./image".`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = nil
+			if opts.Targets != "" {
+				more, err := readTargets(s, opts.Targets)
+				if err != nil {
+					return err
+				}
+				args = append(append([]string(nil), args...), more...)
+			}
+			var err error
+			if opts.Shard, err = shardFrom(s, shardFlag, cmd.Flags().Changed("shard")); err != nil {
+				return err
+			}
 			for _, a := range args {
 				if a == "-" {
 					opts.Stdin = true
@@ -114,7 +131,6 @@ directory named image is scanned as "tokenscope scan ./image".`,
 			if len(opts.Paths) == 0 && !opts.Stdin && len(opts.Remotes) == 0 {
 				opts.Paths = []string{"."}
 			}
-			var err error
 			if opts.FailOn, opts.MaxFileSize, err = parseReportFlags(failOn, maxSize, opts.Format); err != nil {
 				return err
 			}
@@ -143,6 +159,8 @@ directory named image is scanned as "tokenscope scan ./image".`,
 	f.BoolVar(&noProgress, "no-progress", false, "never show the progress line on standard error")
 	f.IntVar(&opts.MaxArchiveDepth, "max-archive-depth", 5, "open archives (zip, jar, tar, gz, bz2, xz, zst) nested this deep; 0 leaves archives unopened")
 	f.StringVar(&opts.Category, "sarif-category", "tokenscope/scan", "SARIF runAutomationDetails category: code scanning keeps one set of alerts per category (give each differently-scoped scan its own)")
+	f.StringVar(&shardFlag, "shard", "", "scan only shard K/N of the items (1/4 is the first of four; every file, blob and archive belongs to one shard); default from JOB_COMPLETION_INDEX and JOB_COMPLETIONS (a Kubernetes indexed Job); join the reports with tokenscope merge")
+	f.StringVar(&opts.Targets, "targets", "", "also scan the paths and repository URLs listed in FILE, one a line (# comments; - reads standard input)")
 	f.BoolVar(&opts.Stdin, "stdin", false, "scan standard input (as the path - does)")
 	f.StringVar(&opts.StdinName, "stdin-name", stdin.DefaultName, "the name piped content is reported under; a file name such as .env.production or .npmrc is read as that file would be (implies --stdin)")
 	addHistoryFlags(f, &opts.History)
@@ -166,6 +184,7 @@ func runScan(cmd *cobra.Command, s *Streams, opts *ScanOptions) error {
 		BaseDir: cwd, Incomplete: out.interrupted != nil, FingerprintScheme: out.project.fp.Scheme(),
 		Verify:  out.verified,
 		Notices: out.notices, ShowSuppressed: opts.Project.ShowSuppressed,
+		Shard: shardPtr(opts.Shard),
 	}, out.res)
 	warnRunLocal(s, out.project.fp)
 	if out.interrupted != nil {
@@ -226,14 +245,16 @@ func scanProject(cmd *cobra.Command, s *Streams, opts *ScanOptions) (*scanned, e
 	})
 	var sources []scanner.Source
 	if len(opts.Paths) > 0 && !opts.History.replacesWorkingTree() { // --staged, --git-range, --history=only: no working tree
-		src := dir.New(opts.Paths, dir.Options{FollowSymlinks: opts.FollowSymlinks, Exclude: opts.Exclude, Via: "workspace"})
+		src := scanner.Sharded(dir.New(opts.Paths, dir.Options{FollowSymlinks: opts.FollowSymlinks, Exclude: opts.Exclude, Via: "workspace"}), opts.Shard)
 		sources = append(sources, archive.Wrap(src, opts.archiveLimits()))
 	}
 	hist, err := historySources(opts)
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
-	sources = append(sources, hist...)
+	for _, h := range hist {
+		sources = append(sources, scanner.Sharded(h, opts.Shard))
+	}
 	roots := opts.Paths
 	remotes, cleanup, err := remoteSources(cmd.Context(), s, opts)
 	defer cleanup()
@@ -241,11 +262,11 @@ func scanProject(cmd *cobra.Command, s *Streams, opts *ScanOptions) (*scanned, e
 		return nil, err
 	}
 	for _, r := range remotes {
-		sources = append(sources, r.src)
+		sources = append(sources, scanner.Sharded(r.src, opts.Shard))
 		roots = append(append([]string(nil), roots...), r.name)
 	}
 	if opts.Stdin {
-		src := stdin.New(s.In, opts.StdinName)
+		src := scanner.Sharded(stdin.New(s.In, opts.StdinName), opts.Shard)
 		sources = append(sources, archive.Wrap(src, opts.archiveLimits()))
 		roots = append(append([]string(nil), roots...), stdin.Name(opts.StdinName))
 	}

@@ -312,3 +312,130 @@ func within(root, p string) bool {
 }
 
 func displayRoot(root string) string { return display(root, "") }
+
+// Regroup joins history findings as one History.Finish would have, for
+// results made apart and pooled (tokenscope merge of scan --shard runs,
+// where the blobs holding one credential, or its working-tree copy, fell
+// to different shards): under each root, the history places of one
+// fingerprint are listed once, by first commit, in the Also of every
+// working-tree finding of it, or else of the earliest history finding; and
+// a credential is in_history_only unless some part saw it in HEAD. fs must
+// be normalised (scanner.Normalize); the result is sorted.
+func Regroup(fs []scanner.Finding, roots []string) []scanner.Finding {
+	type place struct {
+		blob, path, commit string
+		line               int
+	}
+	type acc struct {
+		origins []scanner.Origin
+		seen    map[place]bool
+		mine    []int
+		tree    []int
+	}
+	for _, root := range roots {
+		mine := func(o scanner.Origin) bool {
+			return o.Kind == "git" && o.Via == "history" && within(root, o.Path)
+		}
+		tree := func(o scanner.Origin) bool { return o.Kind == "file" && within(root, o.Path) }
+		live := map[string]bool{}
+		for _, f := range fs {
+			if mine(f.Origin) && !f.Origin.InHistoryOnly {
+				live[f.Fingerprint] = true
+			}
+			for _, a := range f.Also {
+				if mine(a) && !a.InHistoryOnly {
+					live[f.Fingerprint] = true
+				}
+			}
+		}
+		by := map[string]*acc{}
+		var order []string
+		get := func(fp string) *acc {
+			a, ok := by[fp]
+			if !ok {
+				a = &acc{seen: map[place]bool{}}
+				by[fp] = a
+				order = append(order, fp)
+			}
+			return a
+		}
+		add := func(a *acc, o scanner.Origin, fp string) {
+			o.InHistoryOnly = !live[fp]
+			k := place{o.Blob, o.Path, o.Commit, o.Line}
+			if !a.seen[k] {
+				a.seen[k] = true
+				a.origins = append(a.origins, o)
+			}
+		}
+		for i := range fs {
+			f := &fs[i]
+			switch {
+			case mine(f.Origin):
+				a := get(f.Fingerprint)
+				a.mine = append(a.mine, i)
+				o := f.Origin
+				o.Line = f.Line
+				add(a, o, f.Fingerprint)
+				for _, x := range f.Also {
+					add(a, x, f.Fingerprint)
+				}
+			case tree(f.Origin):
+				a := get(f.Fingerprint)
+				a.tree = append(a.tree, i)
+				for _, x := range f.Also {
+					if mine(x) {
+						add(a, x, f.Fingerprint)
+					}
+				}
+			}
+		}
+		drop := map[int]bool{}
+		for _, fp := range order {
+			a := by[fp]
+			if len(a.origins) == 0 {
+				continue
+			}
+			sort.SliceStable(a.origins, func(i, j int) bool { return earlier(a.origins[i], a.origins[j]) })
+			for _, i := range a.mine {
+				drop[i] = true
+			}
+			if len(a.tree) > 0 {
+				for _, i := range a.tree {
+					var also []scanner.Origin
+					for _, x := range fs[i].Also {
+						if !mine(x) {
+							also = append(also, x)
+						}
+					}
+					fs[i].Also = append(also, a.origins...)
+				}
+				continue
+			}
+			// the earliest place is a history finding's own (each part
+			// kept its earliest): it keeps the finding, the rest are Also
+			first := a.origins[0]
+			for _, i := range a.mine {
+				o := fs[i].Origin
+				if o.Blob == first.Blob && o.Path == first.Path && o.Commit == first.Commit && fs[i].Line == first.Line {
+					drop[i] = false
+					fs[i].Origin.InHistoryOnly = first.InHistoryOnly
+					fs[i].Origin.Line = 0
+					fs[i].Also = append([]scanner.Origin(nil), a.origins[1:]...)
+					if len(fs[i].Also) == 0 {
+						fs[i].Also = nil
+					}
+					break
+				}
+			}
+		}
+		out := fs[:0]
+		for i := range fs {
+			if !drop[i] {
+				out = append(out, fs[i])
+			}
+		}
+		fs = out
+	}
+	scanner.SortFindings(fs)
+	return fs
+}
