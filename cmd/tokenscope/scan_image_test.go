@@ -519,3 +519,68 @@ func TestScanImageCorruptLayer(t *testing.T) {
 		t.Errorf("skipped %+v, want layer 1 corrupt", rep.Skipped)
 	}
 }
+
+// A multi-platform OCI layout: every platform by default, one with
+// --platform, and a clear error for a platform the index lacks.
+func TestScanImagePlatform(t *testing.T) {
+	ti := buildTestImage(t)
+	armTok := testtoken.New(2020).GitHub("ghp_")
+	arm, err := mutate.AppendLayers(ti.img, layerOf(t, map[string][]byte{"arm/.env": []byte("GITHUB_TOKEN=" + armTok + "\n")}, "arm/.env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "multi")
+	lp, err := ocilayout.Write(dir, empty.Index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := lp.AppendImage(ti.img, ocilayout.WithPlatform(v1.Platform{OS: "linux", Architecture: "amd64"})); err != nil {
+		t.Fatal(err)
+	}
+	if err := lp.AppendImage(arm, ocilayout.WithPlatform(v1.Platform{OS: "linux", Architecture: "arm64"})); err != nil {
+		t.Fatal(err)
+	}
+	places := func(out string) map[string]int {
+		var rep imageReport
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]int{}
+		for _, f := range rep.Findings {
+			switch {
+			case strings.Contains(f.Origin.Chain[0], " (linux/amd64)"):
+				m["amd64 "+f.Origin.Path]++
+			case strings.Contains(f.Origin.Chain[0], " (linux/arm64)"):
+				m["arm64 "+f.Origin.Path]++
+			default:
+				t.Errorf("no platform in %q", f.Origin.Chain[0])
+			}
+		}
+		return m
+	}
+	out, _ := runImage(t, exitFindings, "--format", "json", dir)
+	all := places(out)
+	// the layers both platforms share are scanned once, under the first
+	if all["amd64 app/.env"] != 1 || all["arm64 app/.env"] != 0 || all["arm64 arm/.env"] != 1 || all["arm64 config:Env"] != 1 {
+		t.Errorf("every platform: %v", all)
+	}
+	out, _ = runImage(t, exitFindings, "--format", "json", "--platform", "linux/arm64", dir)
+	one := places(out)
+	if one["arm64 arm/.env"] != 1 || one["arm64 app/.env"] != 1 || len(one) != len(keysWith(one, "arm64 ")) {
+		t.Errorf("--platform linux/arm64: %v", one)
+	}
+	_, errOut := runImage(t, exitUsage, "--platform", "linux/s390x", dir)
+	if !strings.Contains(errOut, "no image for platform linux/s390x") {
+		t.Errorf("missing platform: stderr %q", errOut)
+	}
+}
+
+func keysWith(m map[string]int, prefix string) []string {
+	var ks []string
+	for k := range m {
+		if strings.HasPrefix(k, prefix) {
+			ks = append(ks, k)
+		}
+	}
+	return ks
+}

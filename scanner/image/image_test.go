@@ -310,3 +310,52 @@ func TestLargeMembersStreamed(t *testing.T) {
 		}
 	}
 }
+
+// An opaque directory hides everything below it in lower layers; a file
+// a later layer writes again hides its older content; a file in a
+// directory that a later layer deletes whole is deleted too. Files a
+// later layer only adds beside stay live.
+func TestOpaqueReplacedAndDeletedDirs(t *testing.T) {
+	g := testtoken.New(91)
+	tok := map[string]string{}
+	for _, p := range []string{"etc/app/a.env", "srv/conf.env", "opt/tool/.env", "keep/.env"} {
+		tok[p] = g.GitHub("ghp_")
+	}
+	lower := map[string]string{}
+	for p, v := range tok {
+		lower[p] = "GITHUB_TOKEN=" + v + "\n"
+	}
+	upper := tarLayer(t, map[string]string{
+		"etc/app/.wh..wh..opq": "",             // opaque: hides etc/app/a.env
+		"srv/conf.env":         "REPLACED=1\n", // replaces srv/conf.env
+		"opt/.wh.tool":         "",             // deletes the directory opt/tool
+		"keep/other.txt":       "beside\n",
+	})
+	img, err := mutate.Append(empty.Image,
+		mutate.Addendum{Layer: tarLayer(t, lower), History: v1.History{CreatedBy: "COPY . /"}},
+		mutate.Addendum{Layer: upper, History: v1.History{CreatedBy: "RUN cleanup"}},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "oci")
+	lp, _ := layout.Write(dir, empty.Index)
+	if err := lp.AppendImage(img); err != nil {
+		t.Fatal(err)
+	}
+	res := scan(t, New([]string{dir}, Options{}))
+	want := map[string]string{"etc/app/a.env": DeletedNote, "srv/conf.env": ReplacedNote, "opt/tool/.env": DeletedNote, "keep/.env": ""}
+	got := map[string]string{}
+	for _, f := range res.Findings {
+		o := f.Origin
+		if o.InHistoryOnly != (o.Via != "") {
+			t.Errorf("%s: InHistoryOnly %v with note %q", o.Path, o.InHistoryOnly, o.Via)
+		}
+		got[o.Path] = o.Via
+	}
+	for p, note := range want {
+		if n, ok := got[p]; !ok || n != note {
+			t.Errorf("%s: note %q (found %v), want %q", p, n, ok, note)
+		}
+	}
+}
