@@ -43,7 +43,10 @@ func (c *Client) Apply(ctx context.Context, res *scanner.Result, raw *scanner.Ra
 		secret, ok := raw.Get(f.Fingerprint)
 		if !ok {
 			answers[i] = Unknown("the raw secret was not kept for verification")
-			vers[i] = scanner.Verification{State: scanner.VerifyUnknown, Evidence: answers[i].Evidence, Host: v.Hosts[0]}
+			vers[i] = scanner.Verification{State: scanner.VerifyUnknown, Evidence: answers[i].Evidence}
+			if len(v.Hosts) > 0 {
+				vers[i].Host = v.Hosts[0]
+			}
 			tasks[i] = &task{v: v}
 			continue
 		}

@@ -220,6 +220,10 @@ func cacheKey(v *Verifier, cred Credential) [32]byte {
 }
 
 func (c *Client) verify(ctx context.Context, v *Verifier, cred Credential) (res Result, ver scanner.Verification) {
+	if _, ok := c.endpoints[v.family()]; v.EndpointOnly && !ok {
+		why := fmt.Sprintf("not sent: %s has no public host; --verify-endpoint %s=URL names your server", v.Provider, v.family())
+		return Unknown(why), scanner.Verification{State: scanner.VerifyUnknown, Evidence: []string{why}}
+	}
 	call := c.newCall(v, cred.Secret)
 	ver = scanner.Verification{Host: call.base.Host}
 	if u, ok := c.endpoints[v.family()]; ok {

@@ -26,7 +26,11 @@ func docsTable() string {
 		if v.SelfHosted {
 			name += " (`--verify-endpoint " + v.family() + "=URL`)"
 		}
-		b.WriteString("| " + esc(name) + " | `" + strings.Join(v.RuleIDs, "`, `") + "` | " + strings.Join(v.Hosts, ", ") +
+		hosts := strings.Join(v.Hosts, ", ")
+		if v.EndpointOnly {
+			hosts = "your server only"
+		}
+		b.WriteString("| " + esc(name) + " | `" + strings.Join(v.RuleIDs, "`, `") + "` | " + hosts +
 			" | `" + esc(v.Request) + "` | " + esc(v.Maps) + " |\n")
 	}
 	return b.String()

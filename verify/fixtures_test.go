@@ -25,6 +25,9 @@ type fixture struct {
 	revoked func(w http.ResponseWriter)
 	// check asserts what the live answer did to the result.
 	check func(t *testing.T, r Result)
+	// endpoint, when set, is given as --verify-endpoint (a verifier
+	// without a public host).
+	endpoint string
 }
 
 func jsonReply(w http.ResponseWriter, status int, body string, header ...string) {

@@ -133,6 +133,9 @@ func (p probe) check(ctx context.Context, c *Call, cred Credential) Result {
 
 // lookup walks a dotted path ("user.username", "data.0.id") in decoded JSON.
 func lookup(doc any, path string) any {
+	if path == "." {
+		return doc
+	}
 	cur := doc
 	for _, k := range strings.Split(path, ".") {
 		switch v := cur.(type) {

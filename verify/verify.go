@@ -89,6 +89,10 @@ type Verifier struct {
 	// Family is the --verify-endpoint name; Name when empty. Verifiers of
 	// one server share it (gitlab: tokens and runner tokens).
 	Family string
+	// EndpointOnly marks an issuer with no public host (a Vault server):
+	// nothing is sent unless --verify-endpoint names the server, and
+	// Hosts is empty.
+	EndpointOnly bool
 	// Check sends the request through c and reads the answer. It must
 	// use only c to reach the network.
 	Check func(ctx context.Context, c *Call, cred Credential) Result
@@ -99,7 +103,10 @@ var byName = map[string]*Verifier{}
 
 // register adds v; rule ids and names must be unique (checked at init).
 func register(v *Verifier) {
-	if v.Name == "" || len(v.Hosts) == 0 || len(v.RuleIDs) == 0 || v.Check == nil || v.Request == "" || v.Maps == "" {
+	if v.EndpointOnly {
+		v.SelfHosted = true
+	}
+	if v.Name == "" || len(v.Hosts) == 0 && !v.EndpointOnly || len(v.RuleIDs) == 0 || v.Check == nil || v.Request == "" || v.Maps == "" {
 		panic("verify: incomplete verifier " + v.Name)
 	}
 	if _, dup := byName[v.Name]; dup {
@@ -168,7 +175,11 @@ func RuleIDs() []string {
 func (v *Verifier) Describe() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "verifier:  %s (%s), with scan --verify only\n", v.Name, v.Provider)
-	fmt.Fprintf(&b, "hosts:     %s\n", strings.Join(v.Hosts, ", "))
+	if v.EndpointOnly {
+		fmt.Fprintf(&b, "hosts:     none: only the server --verify-endpoint %s=URL names\n", v.family())
+	} else {
+		fmt.Fprintf(&b, "hosts:     %s\n", strings.Join(v.Hosts, ", "))
+	}
 	fmt.Fprintf(&b, "request:   %s\n", v.Request)
 	fmt.Fprintf(&b, "maps:      %s\n", v.Maps)
 	if v.SelfHosted {

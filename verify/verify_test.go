@@ -86,6 +86,17 @@ func TestVerifiers(t *testing.T) {
 			t.Fatalf("rule %s is not verified by %s", fx.rule, fx.verifier)
 		}
 		secret := fx.secret(testtoken.New(uint64(100 + i)))
+		hosts := v.Hosts
+		cfg := Config{}
+		if fx.endpoint != "" {
+			u, _ := url.Parse(fx.endpoint)
+			hosts = []string{u.Host}
+			cfg.Endpoints = map[string]string{v.family(): fx.endpoint}
+		}
+		config := func(c Config) Config {
+			c.Endpoints = cfg.Endpoints
+			return c
+		}
 		cred := Credential{RuleID: fx.rule, Secret: secret, Attrs: fx.attrs}
 		// serve answers the documented request with reply, and fails
 		// the test on any other request
@@ -97,8 +108,8 @@ func TestVerifiers(t *testing.T) {
 				if msg := fx.request(r, body, secret); msg != "" {
 					t.Errorf("%s: %s", fx.verifier, msg)
 				}
-				if !slices.Contains(v.Hosts, r.Host) {
-					t.Errorf("%s: request for host %q, not one of %v", fx.verifier, r.Host, v.Hosts)
+				if !slices.Contains(hosts, r.Host) {
+					t.Errorf("%s: request for host %q, not one of %v", fx.verifier, r.Host, hosts)
 				}
 				mu.Lock()
 				n++
@@ -108,12 +119,12 @@ func TestVerifiers(t *testing.T) {
 			}
 		}
 		t.Run(fx.rule+"/live", func(t *testing.T) {
-			h := newHarness(t, serve(t, func(_ int, w http.ResponseWriter, _ *http.Request) { fx.live(w) }), Config{})
+			h := newHarness(t, serve(t, func(_ int, w http.ResponseWriter, _ *http.Request) { fx.live(w) }), config(Config{}))
 			res, ver := h.c.Verify(context.Background(), v, cred)
 			if res.State != scanner.VerifyLive {
 				t.Fatalf("state = %s %q, want live", res.State, res.Evidence)
 			}
-			if ver.Host != v.Hosts[0] || ver.State != scanner.VerifyLive {
+			if ver.Host != hosts[0] || ver.State != scanner.VerifyLive {
 				t.Errorf("verification = %+v", ver)
 			}
 			fx.check(t, res)
@@ -121,7 +132,7 @@ func TestVerifiers(t *testing.T) {
 		})
 		if fx.revoked != nil {
 			t.Run(fx.rule+"/revoked", func(t *testing.T) {
-				h := newHarness(t, serve(t, func(_ int, w http.ResponseWriter, _ *http.Request) { fx.revoked(w) }), Config{})
+				h := newHarness(t, serve(t, func(_ int, w http.ResponseWriter, _ *http.Request) { fx.revoked(w) }), config(Config{}))
 				res, _ := h.c.Verify(context.Background(), v, cred)
 				if res.State != scanner.VerifyInvalid {
 					t.Fatalf("state = %s %q, want invalid", res.State, res.Evidence)
@@ -137,7 +148,7 @@ func TestVerifiers(t *testing.T) {
 					return
 				}
 				fx.live(w)
-			}), Config{})
+			}), config(Config{}))
 			res, _ := h.c.Verify(context.Background(), v, cred)
 			if res.State != scanner.VerifyLive {
 				t.Fatalf("state = %s %q, want live after the retry", res.State, res.Evidence)
@@ -150,7 +161,7 @@ func TestVerifiers(t *testing.T) {
 			}
 		})
 		t.Run(fx.rule+"/server-error", func(t *testing.T) {
-			h := newHarness(t, serve(t, func(_ int, w http.ResponseWriter, _ *http.Request) { w.WriteHeader(503) }), Config{})
+			h := newHarness(t, serve(t, func(_ int, w http.ResponseWriter, _ *http.Request) { w.WriteHeader(503) }), config(Config{}))
 			res, _ := h.c.Verify(context.Background(), v, cred)
 			if res.State != scanner.VerifyUnknown || !strings.Contains(strings.Join(res.Evidence, " "), "HTTP 503") {
 				t.Fatalf("state = %s %q, want unknown (HTTP 503)", res.State, res.Evidence)
@@ -163,7 +174,7 @@ func TestVerifiers(t *testing.T) {
 			}
 		})
 		t.Run(fx.rule+"/slow", func(t *testing.T) {
-			h := newHarness(t, serve(t, func(_ int, w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }), Config{Timeout: 50 * time.Millisecond})
+			h := newHarness(t, serve(t, func(_ int, w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }), config(Config{Timeout: 50 * time.Millisecond}))
 			res, _ := h.c.Verify(context.Background(), v, cred)
 			if res.State != scanner.VerifyUnknown || !strings.Contains(strings.Join(res.Evidence, " "), "timeout") {
 				t.Fatalf("state = %s %q, want unknown (timeout)", res.State, res.Evidence)
@@ -174,7 +185,7 @@ func TestVerifiers(t *testing.T) {
 			h := newHarness(t, serve(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 				w.WriteHeader(200)
 				io.WriteString(w, `{"login": <<not json`)
-			}), Config{})
+			}), config(Config{}))
 			res, _ := h.c.Verify(context.Background(), v, cred)
 			if res.State != scanner.VerifyUnknown || !strings.Contains(strings.Join(res.Evidence, " "), "malformed") {
 				t.Fatalf("state = %s %q, want unknown (malformed)", res.State, res.Evidence)
@@ -231,6 +242,12 @@ func TestVerifiedRulesExist(t *testing.T) {
 			if strings.ContainsAny(h, "/:@") || !strings.Contains(h, ".") {
 				t.Errorf("%s: host %q is not a bare host name", v.Name, h)
 			}
+		}
+		if v.EndpointOnly {
+			if len(v.Hosts) != 0 || !strings.Contains(v.Request, "--verify-endpoint "+v.family()) {
+				t.Errorf("%s: an endpoint-only verifier declares hosts, or its Request does not say it needs an endpoint", v.Name)
+			}
+			continue
 		}
 		if !strings.Contains(v.Request, "https://"+v.Hosts[0]+"/") {
 			t.Errorf("%s: Request %q does not name its host", v.Name, v.Request)
@@ -444,6 +461,7 @@ func TestNotSent(t *testing.T) {
 		{"dockerhub-pat", Credential{Secret: "dckr_pat_" + g.Rand(27, "alnum")}, "Docker ID"},
 		{"twilio-auth-token", Credential{Secret: g.Rand(32, "hex")}, "Account SID"},
 		{"mailchimp-api-key", Credential{Secret: g.Rand(32, "hex")}, "data centre"},
+		{"vault-service-token", Credential{Secret: "hvs." + g.Rand(90, "b64url")}, "--verify-endpoint vault=URL"},
 	} {
 		v, _ := For(tc.rule)
 		tc.cred.RuleID = tc.rule

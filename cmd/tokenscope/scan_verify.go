@@ -27,7 +27,7 @@ type VerifyOptions struct {
 
 func addVerifyFlags(f *pflag.FlagSet, o *VerifyOptions) {
 	f.BoolVar(&o.On, "verify", false, "ask each credential's issuer whether it is live and what it may do (sends the secret to the issuer's fixed host only; see docs/verify.md)")
-	f.StringArrayVar(&o.Endpoints, "verify-endpoint", nil, "with --verify: PROVIDER=URL for self-hosted GitLab (gitlab=https://gitlab.example.com) or GitHub Enterprise (github=https://ghe.example.com/api/v3); repeatable")
+	f.StringArrayVar(&o.Endpoints, "verify-endpoint", nil, "with --verify: PROVIDER=URL for self-hosted GitLab (gitlab=https://gitlab.example.com), GitHub Enterprise (github=https://ghe.example.com/api/v3) or a Vault server (vault=https://vault.example.com:8200); repeatable")
 	f.BoolVar(&o.OnlyLive, "only-live", false, "with --verify: report, and fail on, only findings the issuer confirmed live")
 }
 
@@ -50,7 +50,7 @@ func (o *VerifyOptions) check() error {
 			return usageErr("--verify-endpoint %q: want PROVIDER=URL, such as gitlab=https://gitlab.example.com", e)
 		}
 		if !verify.SelfHostedFamily(name) {
-			return usageErr("--verify-endpoint %s: only gitlab and github (Enterprise Server) take an endpoint", name)
+			return usageErr("--verify-endpoint %s: only gitlab, github (Enterprise Server) and vault take an endpoint", name)
 		}
 		if _, err := verify.ParseEndpoint(u); err != nil {
 			return usageErr("--verify-endpoint %s: %v", name, err)
