@@ -128,6 +128,9 @@ directory named image is scanned as "tokenscope scan ./image".`,
 			if cmd.Flags().Changed("stdin-name") {
 				opts.Stdin = true
 			}
+			if opts.Stdin && opts.Targets == "-" {
+				return usageErr("--targets - and scanning standard input (- or --stdin) both read standard input")
+			}
 			if len(opts.Paths) == 0 && !opts.Stdin && len(opts.Remotes) == 0 {
 				opts.Paths = []string{"."}
 			}
