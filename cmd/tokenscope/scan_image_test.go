@@ -584,3 +584,24 @@ func keysWith(m map[string]int, prefix string) []string {
 	}
 	return ks
 }
+
+// A directory named image is scanned as ./image (only a first argument
+// spelled exactly "image" is the subcommand), and after another path.
+func TestScanDirNamedImage(t *testing.T) {
+	root := t.TempDir()
+	tok := testtoken.New(3030).GitHub("ghp_")
+	if err := os.MkdirAll(filepath.Join(root, "image"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "image", ".env"), []byte("GITHUB_TOKEN="+tok+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(root)
+	for _, args := range [][]string{{"scan", "./image"}, {"scan", ".", "image"}} {
+		s, out, errb := reachStreams(nil, nil)
+		code := run(append(args, "--format", "json", "--no-progress", "--no-config"), s)
+		if code != exitFindings || !strings.Contains(out.String(), `"path": "image/.env"`) && !strings.Contains(out.String(), `"path": "./image/.env"`) {
+			t.Errorf("%v: exit %d, stderr %s, report %.400s", args, code, errb.String(), out.String())
+		}
+	}
+}
