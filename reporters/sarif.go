@@ -587,7 +587,7 @@ func sarifResultOf(run Run, f scanner.Finding, ruleIndex int, bases map[string]b
 	if run.ShowSecrets {
 		props.Secret = f.Secret
 	}
-	if f.Origin.Kind == "image" && len(f.Origin.Chain) > 0 {
+	if f.Origin.Kind == scanner.KindImage && len(f.Origin.Chain) > 0 {
 		props.Image = f.Origin.Chain[0]
 		props.Layer = f.Origin.Layer
 		props.LayerInstruction = f.Origin.Instruction
@@ -651,7 +651,7 @@ func resultMessage(f scanner.Finding) string {
 // inside containers (archives, images) points at the outermost file, at
 // its first line: the only place a code viewer can show.
 func sarifLocationOf(o scanner.Origin, key string, line, col, endLine, endCol int, bases map[string]bool) sarifLocation {
-	if o.Kind == "image" {
+	if o.Kind == scanner.KindImage {
 		return imageLocation(o)
 	}
 	path := o.Path
@@ -659,17 +659,17 @@ func sarifLocationOf(o scanner.Origin, key string, line, col, endLine, endCol in
 	if inside {
 		path = o.Chain[0]
 	}
-	if path == "" || (o.Kind == "env" && !inside) {
+	if path == "" || (o.Kind == scanner.KindEnv && !inside) {
 		name := key
-		if name == "" && o.Kind == "env" {
+		if name == "" && o.Kind == scanner.KindEnv {
 			name = strings.TrimPrefix(o.Path, "env:")
 		}
 		if name == "" {
 			name = o.Store
 		}
 		kind, fq := "variable", "env:"+name
-		if o.Kind != "env" && o.Via != "environment" {
-			kind, fq = "object", o.Kind+":"+name
+		if o.Kind != scanner.KindEnv && o.Via != scanner.ViaEnvironment {
+			kind, fq = "object", string(o.Kind)+":"+name
 		}
 		if name == "" {
 			name, fq = "environment", "env"

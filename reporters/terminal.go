@@ -112,7 +112,7 @@ func (t Terminal) writeFinding(w io.Writer, st *Styles, run Run, f scanner.Findi
 		fmt.Fprintf(w, "    %s %s\n", st.Dim(padRight(label, 7)), st.Wrap(value, labelWidth))
 	}
 	detail("where", st.Path(Escape(LocationText(f.Origin, f.Line, f.Column))))
-	if f.Origin.Kind == "image" {
+	if f.Origin.Kind == scanner.KindImage {
 		// a file a later layer deleted: the note says it is still there
 		detail("note", Escape(OriginDetails(f.Origin)))
 	} else {
@@ -252,7 +252,7 @@ func Unsuppressed(fs []scanner.Finding) []scanner.Finding {
 func LocationText(o scanner.Origin, line, col int) string {
 	switch {
 	case o.Path != "":
-	case o.Kind == "env" || o.Via == "environment":
+	case o.Kind == scanner.KindEnv || o.Via == scanner.ViaEnvironment:
 		return OriginText(o) + "environment"
 	case o.Store != "":
 		return OriginText(o) + "store " + o.Store
@@ -298,7 +298,7 @@ func OriginText(o scanner.Origin) string {
 }
 
 func originSep(o scanner.Origin, i int, elem string) string {
-	if (o.Kind == "image" && i == 1) || strings.HasPrefix(elem, "/") {
+	if (o.Kind == scanner.KindImage && i == 1) || strings.HasPrefix(elem, "/") {
 		return "!"
 	}
 	return "!/"
@@ -306,7 +306,7 @@ func originSep(o scanner.Origin, i int, elem string) string {
 
 // inImageLayer reports whether o is a file of an image layer, whose layer
 // (digest and build step) its chain already names.
-func inImageLayer(o scanner.Origin) bool { return o.Kind == "image" && len(o.Chain) >= 2 }
+func inImageLayer(o scanner.Origin) bool { return o.Kind == scanner.KindImage && len(o.Chain) >= 2 }
 
 // OriginDetails says how to find content again beyond its path: the git
 // commit, "only in history", the image layer (when the location does not
@@ -324,9 +324,9 @@ func OriginDetails(o scanner.Origin) string {
 		}
 		parts = append(parts, c)
 	}
-	if o.Kind == "image" {
+	if o.Kind == scanner.KindImage {
 		if o.InHistoryOnly {
-			note := o.Via
+			note := string(o.Via)
 			if note == "" {
 				note = "only in the image's history"
 			}
@@ -351,11 +351,11 @@ func OriginDetails(o scanner.Origin) string {
 		parts = append(parts, "store "+o.Store)
 	}
 	switch {
-	case o.Via == "" || o.Via == "workspace":
-	case o.Via == "history" && o.Commit != "":
-	case o.Via == "environment" && o.Path == "":
+	case o.Via == "" || o.Via == scanner.ViaWorkspace:
+	case o.Via == scanner.ViaHistory && o.Commit != "":
+	case o.Via == scanner.ViaEnvironment && o.Path == "":
 	default:
-		parts = append(parts, "via "+o.Via)
+		parts = append(parts, "via "+string(o.Via))
 	}
 	return strings.Join(parts, "; ")
 }

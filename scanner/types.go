@@ -24,8 +24,9 @@ type Item struct {
 
 // Origin says where content lives and how a person finds it again.
 type Origin struct {
-	// Kind is the source: "file", "git", "archive", "image", "env", "home".
-	Kind string `json:"kind"`
+	// Kind is the source: "file", "git", "archive", "image", "env",
+	// "home", "stdin" (the Kind* constants).
+	Kind SourceKind `json:"kind"`
 	// Path is relative to the working directory where possible, with
 	// forward slashes.
 	Path string `json:"path"`
@@ -43,8 +44,8 @@ type Origin struct {
 	// Store names a credential store (home source): "aws-credentials".
 	Store string `json:"store,omitempty"`
 	// Via says how an agent reaches the content: "workspace", "history",
-	// "parent-env", "home", "environment".
-	Via string `json:"via,omitempty"`
+	// "staged", "parent-env", "home", "environment" (the Via* constants).
+	Via Via `json:"via,omitempty"`
 	// InHistoryOnly is set when the content is no longer present at HEAD
 	// (or in the final image): only history holds it.
 	InHistoryOnly bool `json:"in_history_only,omitempty"`
@@ -53,6 +54,33 @@ type Origin struct {
 	// Finding.Line).
 	Line int `json:"line,omitempty"`
 }
+
+// SourceKind is Origin.Kind: the kind of source content comes from.
+type SourceKind string
+
+// Source kinds.
+const (
+	KindFile    SourceKind = "file"    // a file of a directory tree
+	KindGit     SourceKind = "git"     // a git blob (history, staged, range)
+	KindArchive SourceKind = "archive" // an archive given as the item itself
+	KindImage   SourceKind = "image"   // a container image's layer or config
+	KindEnv     SourceKind = "env"     // an environment variable
+	KindHome    SourceKind = "home"    // a credential store in a home directory
+	KindStdin   SourceKind = "stdin"   // standard input
+)
+
+// Via is Origin.Via: how an agent reaches the content.
+type Via string
+
+// Ways of reaching content.
+const (
+	ViaWorkspace   Via = "workspace"   // the working tree the agent starts in
+	ViaHistory     Via = "history"     // the repository's git history
+	ViaStaged      Via = "staged"      // the git index (pre-commit)
+	ViaParentEnv   Via = "parent-env"  // .env files of the directories above
+	ViaHome        Via = "home"        // the user's home directory
+	ViaEnvironment Via = "environment" // the process environment
+)
 
 // A Source enumerates Items. Walk calls emit for each item and skip for
 // each thing it could not read; it returns when done, when ctx is

@@ -144,7 +144,7 @@ func planReach(opts *ReachOptions, environ []string, getenv func(string) string)
 		return nil, fmt.Errorf("--home %s: not a directory", opts.Home)
 	}
 	p := &reachPlan{}
-	ws := dir.New([]string{opts.Workspace}, dir.Options{Via: "workspace"})
+	ws := dir.New([]string{opts.Workspace}, dir.Options{Via: scanner.ViaWorkspace})
 	p.sources = append(p.sources, ws)
 	hist, err := historySources(&ScanOptions{Paths: []string{opts.Workspace}, History: opts.History, MaxFileSize: opts.MaxFileSize})
 	if err != nil {
@@ -152,7 +152,7 @@ func planReach(opts *ReachOptions, environ []string, getenv func(string) string)
 	}
 	p.sources = append(p.sources, hist...)
 	if files := parentEnvFiles(opts.Workspace, opts.Home); len(files) > 0 {
-		pe := dir.New(files, dir.Options{Via: "parent-env"})
+		pe := dir.New(files, dir.Options{Via: scanner.ViaParentEnv})
 		p.sources = append(p.sources, pe)
 	}
 	hopts := home.Options{Home: opts.Home, MaxFileSize: opts.MaxFileSize}
@@ -306,13 +306,13 @@ func finishReach(res *scanner.Result, plan *reachPlan, homeDir string) {
 	out := res.Findings[:0]
 	perms := map[string]map[string]string{}
 	for _, f := range res.Findings {
-		if f.Origin.Kind == "file" && stores[absOf(f)] {
+		if f.Origin.Kind == scanner.KindFile && stores[absOf(f)] {
 			continue
 		}
-		if f.Origin.Kind == "git" && f.Origin.Via == "" {
+		if f.Origin.Kind == scanner.KindGit && f.Origin.Via == "" {
 			f.Origin.Via = "history"
 		}
-		if f.Origin.Kind == "file" && f.Attrs["readable"] == "" {
+		if f.Origin.Kind == scanner.KindFile && f.Attrs["readable"] == "" {
 			p := absOf(f)
 			attrs, ok := perms[p]
 			if !ok {
@@ -382,11 +382,11 @@ func reachReport(s *Streams, opts *ReachOptions, run reporters.Run, res *scanner
 // reachAction is what to do about one finding, in the JSON report's
 // "actions" member (same order as "findings").
 type reachAction struct {
-	Fingerprint string   `json:"fingerprint"`
-	RuleID      string   `json:"rule_id"`
-	Where       string   `json:"where"`
-	Via         string   `json:"via"`
-	Do          []string `json:"do"`
+	Fingerprint string      `json:"fingerprint"`
+	RuleID      string      `json:"rule_id"`
+	Where       string      `json:"where"`
+	Via         scanner.Via `json:"via"`
+	Do          []string    `json:"do"`
 }
 
 // writeReachJSON writes the JSON report of `scan` with two more members:
@@ -407,9 +407,9 @@ func writeReachJSON(w io.Writer, run reporters.Run, res *scanner.Result, v verdi
 // verdict is the reach summary: how many credentials an agent can read,
 // by blast radius and by how it reaches them.
 type verdict struct {
-	Credentials int            `json:"credentials"`
-	ByRadius    map[string]int `json:"by_radius"`
-	ByVia       map[string]int `json:"by_via"`
+	Credentials int                 `json:"credentials"`
+	ByRadius    map[string]int      `json:"by_radius"`
+	ByVia       map[scanner.Via]int `json:"by_via"`
 	// Stores counts the home credential stores read, and those that exist
 	// but the current user cannot read.
 	StoresRead       int      `json:"stores_read"`
@@ -418,12 +418,12 @@ type verdict struct {
 	Text             string   `json:"text"`
 }
 
-var viaOrder = []string{"workspace", "history", "parent-env", "home", "environment"}
+var viaOrder = []scanner.Via{scanner.ViaWorkspace, scanner.ViaHistory, scanner.ViaParentEnv, scanner.ViaHome, scanner.ViaEnvironment}
 
 // newVerdict counts the findings the policy stage did not suppress.
 func newVerdict(res *scanner.Result, stores []home.Status) verdict {
 	fs := reporters.Unsuppressed(res.Findings)
-	v := verdict{Credentials: len(fs), ByRadius: map[string]int{}, ByVia: map[string]int{}}
+	v := verdict{Credentials: len(fs), ByRadius: map[string]int{}, ByVia: map[scanner.Via]int{}}
 	for r := reporters.RadiusDestroy; r <= reporters.RadiusHarmless; r++ {
 		v.ByRadius[r.ID()] = 0
 	}
@@ -436,7 +436,7 @@ func newVerdict(res *scanner.Result, stores []home.Status) verdict {
 	for _, f := range fs {
 		via := f.Origin.Via
 		if via == "" {
-			via = "workspace"
+			via = scanner.ViaWorkspace
 		}
 		v.ByVia[via]++
 	}
@@ -497,7 +497,7 @@ func isAre(n int) string {
 	return "are"
 }
 
-var viaWords = map[string]string{
+var viaWords = map[scanner.Via]string{
 	"workspace":   "in the workspace",
 	"history":     "in git history",
 	"parent-env":  "in .env files of parent directories",

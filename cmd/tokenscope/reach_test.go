@@ -102,7 +102,7 @@ func TestReachJSON(t *testing.T) {
 	type hit struct{ via, path, rule, provider, key string }
 	bySecret := map[string][]hit{}
 	for _, f := range rep.Findings {
-		bySecret[f.Secret] = append(bySecret[f.Secret], hit{f.Origin.Via, f.Origin.Path, f.RuleID, f.Provider, f.Key})
+		bySecret[f.Secret] = append(bySecret[f.Secret], hit{string(f.Origin.Via), f.Origin.Path, f.RuleID, f.Provider, f.Key})
 	}
 	// every home store's secrets, reached through home
 	for _, rel := range l.fake.Paths() {

@@ -248,7 +248,7 @@ func scanProject(cmd *cobra.Command, s *Streams, opts *ScanOptions) (*scanned, e
 	})
 	var sources []scanner.Source
 	if len(opts.Paths) > 0 && !opts.History.replacesWorkingTree() { // --staged, --git-range, --history=only: no working tree
-		src := scanner.Sharded(dir.New(opts.Paths, dir.Options{FollowSymlinks: opts.FollowSymlinks, Exclude: opts.Exclude, Via: "workspace"}), opts.Shard)
+		src := scanner.Sharded(dir.New(opts.Paths, dir.Options{FollowSymlinks: opts.FollowSymlinks, Exclude: opts.Exclude, Via: scanner.ViaWorkspace}), opts.Shard)
 		sources = append(sources, archive.Wrap(src, opts.archiveLimits()))
 	}
 	hist, err := historySources(opts)

@@ -25,7 +25,7 @@ type Options struct {
 	// path relative to its root and against each base name.
 	Exclude []string
 	// Via is copied into every Origin ("workspace" by default).
-	Via string
+	Via scanner.Via
 }
 
 // Source walks directory trees and files.
@@ -233,7 +233,7 @@ func (w *walker) file(path, rel string, info fs.FileInfo) error {
 	}
 	follow := w.src.opts.FollowSymlinks || rel == ""
 	return w.emit(scanner.Item{
-		Origin: scanner.Origin{Kind: "file", Path: display(path), Via: w.src.opts.Via},
+		Origin: scanner.Origin{Kind: scanner.KindFile, Path: display(path), Via: w.src.opts.Via},
 		Size:   size,
 		Open: func() (io.ReadCloser, error) {
 			return openRegular(path, follow)

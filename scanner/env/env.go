@@ -17,7 +17,7 @@ import (
 )
 
 // Via is the reach of every item of this source.
-const Via = "environment"
+const Via = scanner.ViaEnvironment
 
 // ignored lists variables that name secrets but hold none an agent could
 // use, or that are the scanner's own.
@@ -59,7 +59,7 @@ func (s *Source) Name() string { return "env" }
 
 // Origin is where a variable is reported: Path "env:NAME".
 func Origin(name string) scanner.Origin {
-	return scanner.Origin{Kind: "env", Path: "env:" + name, Via: Via}
+	return scanner.Origin{Kind: scanner.KindEnv, Path: "env:" + name, Via: Via}
 }
 
 // Walk emits one item per variable, "NAME=value\n".
@@ -91,7 +91,7 @@ type format struct{}
 func (format) Name() string { return "environment" }
 
 func (format) Match(o scanner.Origin) bool {
-	return o.Kind == "env" && strings.HasPrefix(o.Path, "env:") && len(o.Chain) == 0
+	return o.Kind == scanner.KindEnv && strings.HasPrefix(o.Path, "env:") && len(o.Chain) == 0
 }
 
 func (format) Parse(o scanner.Origin, content []byte) []scanner.Parsed {

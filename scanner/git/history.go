@@ -112,7 +112,7 @@ func (h *History) Walk(ctx context.Context, emit func(scanner.Item) error, skip 
 	var binary int
 	lfs := map[string]bool{}
 	err = be.stream(ctx, refs, h.opts.MaxBlobSize, func(r blobRef, content []byte, err error) error {
-		o := scanner.Origin{Kind: "git", Path: h.blobDisplay(r), Blob: r.id, Via: "history"}
+		o := scanner.Origin{Kind: scanner.KindGit, Path: h.blobDisplay(r), Blob: r.id, Via: scanner.ViaHistory}
 		return emitBlob(ctx, be, o, r, content, err, h.opts.ScanBinary, lfs, emit, skip, &binary)
 	})
 	if binary > 0 {
@@ -186,7 +186,7 @@ func (h *History) Finish(ctx context.Context, res *scanner.Result) error {
 	}
 	root := h.root()
 	mine := func(o scanner.Origin) bool {
-		if o.Kind != "git" || o.Via != "history" || !within(root, o.Path) {
+		if o.Kind != scanner.KindGit || o.Via != scanner.ViaHistory || !within(root, o.Path) {
 			return false
 		}
 		_, ok := bp[o.Blob]
@@ -225,7 +225,7 @@ func (h *History) Finish(ctx context.Context, res *scanner.Result) error {
 	}
 	var tree func(scanner.Origin) bool
 	if h.repo.Top != "" {
-		tree = func(o scanner.Origin) bool { return o.Kind == "file" && within(root, o.Path) }
+		tree = func(o scanner.Origin) bool { return o.Kind == scanner.KindFile && within(root, o.Path) }
 	}
 	res.Findings = group(res.Findings, mine, tree)
 	return errors.Join(errs...)

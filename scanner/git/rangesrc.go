@@ -158,7 +158,7 @@ func (r *Range) Walk(ctx context.Context, emit func(scanner.Item) error, skip fu
 	lfs := map[string]bool{}
 	return be.stream(ctx, refs, r.opts.MaxBlobSize, func(b blobRef, content []byte, err error) error {
 		a := attr[b.id]
-		o := scanner.Origin{Kind: "git", Path: display(r.root(), a.path), Blob: b.id, Via: "history",
+		o := scanner.Origin{Kind: scanner.KindGit, Path: display(r.root(), a.path), Blob: b.id, Via: scanner.ViaHistory,
 			Commit: a.commit, Author: a.author, Date: a.date}
 		return emitBlob(ctx, be, o, b, content, err, r.opts.ScanBinary, lfs, emit, skip, nil)
 	})
@@ -173,7 +173,7 @@ func (r *Range) Finish(ctx context.Context, res *scanner.Result) error {
 		return nil
 	}
 	res.Findings = group(res.Findings, func(o scanner.Origin) bool {
-		return o.Kind == "git" && o.Via == "history" && blobs[o.Blob]
+		return o.Kind == scanner.KindGit && o.Via == scanner.ViaHistory && blobs[o.Blob]
 	}, nil)
 	return nil
 }

@@ -114,7 +114,7 @@ func (s *Staged) Walk(ctx context.Context, emit func(scanner.Item) error, skip f
 			return err
 		}
 		p := s.display(c.path)
-		o := scanner.Origin{Kind: "git", Path: p, Blob: c.blob.String(), Via: "staged"}
+		o := scanner.Origin{Kind: scanner.KindGit, Path: p, Blob: c.blob.String(), Via: scanner.ViaStaged}
 		switch {
 		case c.mode == filemode.Submodule:
 			skip(scanner.Skipped{Path: p, Reason: "submodule: not followed (scan its repository separately)"})

@@ -41,11 +41,11 @@ func (f pathFormat) Name() string {
 }
 
 func (f pathFormat) parser(o scanner.Origin) (func(*pctx), string) {
-	if o.Kind == "home" || o.Kind == "env" {
+	if o.Kind == scanner.KindHome || o.Kind == scanner.KindEnv {
 		return nil, "" // home stores are read by their store's parser
 	}
 	parse, format := workspaceParser(o.Path)
-	if isWorkspaceFormat(format) && (!f.workspace || o.Kind != "file" || len(o.Chain) > 0) {
+	if isWorkspaceFormat(format) && (!f.workspace || o.Kind != scanner.KindFile || len(o.Chain) > 0) {
 		return nil, ""
 	}
 	return parse, format
@@ -110,7 +110,7 @@ var storesByName = func() map[string]*store {
 }()
 
 func storeNamed(o scanner.Origin) *store {
-	if o.Kind != "home" || o.Store == "" || len(o.Chain) > 0 {
+	if o.Kind != scanner.KindHome || o.Store == "" || len(o.Chain) > 0 {
 		return nil
 	}
 	return storesByName[o.Store]
@@ -128,7 +128,7 @@ func (s *Source) Finish(ctx context.Context, res *scanner.Result) error {
 	}
 	for i := range res.Findings {
 		f := &res.Findings[i]
-		if f.Origin.Kind != "home" || len(f.Origin.Chain) > 0 {
+		if f.Origin.Kind != scanner.KindHome || len(f.Origin.Chain) > 0 {
 			continue
 		}
 		p, ok := perms[f.Origin.Path]

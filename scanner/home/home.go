@@ -32,7 +32,7 @@ import (
 )
 
 // Via is the reach of every item of the home source.
-const Via = "home"
+const Via = scanner.ViaHome
 
 // DefaultMaxFileSize bounds how much of one store is read.
 const DefaultMaxFileSize = 25 << 20
@@ -168,7 +168,7 @@ func (s *Source) Walk(ctx context.Context, emit func(scanner.Item) error, skip f
 		if !ok {
 			continue
 		}
-		origin := scanner.Origin{Kind: "home", Path: c.display, Store: c.store.name, Via: Via}
+		origin := scanner.Origin{Kind: scanner.KindHome, Path: c.display, Store: c.store.name, Via: Via}
 		s.mu.Lock()
 		if s.perms == nil {
 			s.perms = map[string]Perm{}

@@ -41,7 +41,7 @@ func (p *pctx) add(c cred) {
 	}
 	sc := c.scope.Clone()
 	ev := "file " + p.origin.Path
-	if p.origin.Kind == "home" {
+	if p.origin.Kind == scanner.KindHome {
 		ev = "store " + p.origin.Path
 	}
 	if c.where != "" {

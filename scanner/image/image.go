@@ -510,7 +510,7 @@ func (s *Source) plan(ri resolved, seen map[string]bool, emit func(scanner.Item)
 	var jobs []job
 	for i, l := range layers {
 		o := scanner.Origin{
-			Kind:        "image",
+			Kind:        scanner.KindImage,
 			Layer:       ids[i],
 			Instruction: s.redact(steps[i]),
 			Chain:       []string{ri.label, layerLabel(i+1, ids[i], s.redact(Step(steps[i])))},
@@ -599,7 +599,7 @@ func emitConfig(label string, cf *v1.ConfigFile, emit func(scanner.Item) error) 
 			continue
 		}
 		data := []byte(strings.Join(part.lines, "\n") + "\n")
-		if err := emit(memItem(scanner.Origin{Kind: "image", Path: part.kind, Chain: []string{label}}, data)); err != nil {
+		if err := emit(memItem(scanner.Origin{Kind: scanner.KindImage, Path: part.kind, Chain: []string{label}}, data)); err != nil {
 			return err
 		}
 	}
@@ -782,7 +782,7 @@ func (s *Source) Finish(ctx context.Context, res *scanner.Result) error {
 }
 
 func (s *Source) mark(o *scanner.Origin) {
-	if o.Kind != "image" || len(o.Chain) < 2 {
+	if o.Kind != scanner.KindImage || len(o.Chain) < 2 {
 		return
 	}
 	s.mu.Lock()
@@ -797,7 +797,7 @@ func (s *Source) mark(o *scanner.Origin) {
 	}
 	if note := s.hidden(pl, p); note != "" {
 		o.InHistoryOnly = true
-		o.Via = note
+		o.Via = scanner.Via(note) // the layer note stands in for the reach
 	}
 }
 

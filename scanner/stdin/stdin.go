@@ -49,7 +49,7 @@ func (s *Source) Walk(ctx context.Context, emit func(scanner.Item) error, skip f
 		return err
 	}
 	return emit(scanner.Item{
-		Origin: scanner.Origin{Kind: "stdin", Path: s.name},
+		Origin: scanner.Origin{Kind: scanner.KindStdin, Path: s.name},
 		Size:   -1,
 		Open:   func() (io.ReadCloser, error) { return io.NopCloser(s.r), nil },
 	})
