@@ -52,7 +52,7 @@ func ItemKey(o Origin) string {
 	if o.Blob != "" {
 		return "blob:" + o.Blob
 	}
-	return o.Kind + ":" + strings.Join(append(append([]string(nil), o.Chain...), o.Path), "\x00")
+	return string(o.Kind) + ":" + strings.Join(append(append([]string(nil), o.Chain...), o.Path), "\x00")
 }
 
 // Sharded wraps src so that it yields only the items (and the skipped

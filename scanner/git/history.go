@@ -334,9 +334,9 @@ func Regroup(fs []scanner.Finding, roots []string) []scanner.Finding {
 	}
 	for _, root := range roots {
 		mine := func(o scanner.Origin) bool {
-			return o.Kind == "git" && o.Via == "history" && within(root, o.Path)
+			return o.Kind == scanner.KindGit && o.Via == scanner.ViaHistory && within(root, o.Path)
 		}
-		tree := func(o scanner.Origin) bool { return o.Kind == "file" && within(root, o.Path) }
+		tree := func(o scanner.Origin) bool { return o.Kind == scanner.KindFile && within(root, o.Path) }
 		live := map[string]bool{}
 		for _, f := range fs {
 			if mine(f.Origin) && !f.Origin.InHistoryOnly {
