@@ -93,7 +93,7 @@ func (w *walker) root(root string) error {
 	w.rootReal, _ = filepath.Abs(real)
 	if !info.IsDir() {
 		if !info.Mode().IsRegular() {
-			w.skip(scanner.Skipped{Path: display(root), Reason: "not a regular file (" + kindOf(info.Mode()) + "): never opened"})
+			w.skip(scanner.Skipped{Kind: scanner.SkipNotFollowed, Path: display(root), Reason: "not a regular file (" + kindOf(info.Mode()) + "): never opened"})
 			return nil
 		}
 		return w.file(root, "", info)
@@ -131,7 +131,7 @@ func (w *walker) dir(path, rel string) error {
 	}
 	entries, err := os.ReadDir(path)
 	if err != nil {
-		w.skip(scanner.Skipped{Path: display(path), Reason: "directory not readable: " + errText(err)})
+		w.skip(scanner.Skipped{Kind: scanner.SkipUnreadable, Path: display(path), Reason: "directory not readable: " + errText(err)})
 		if len(entries) == 0 {
 			return nil
 		}
@@ -165,7 +165,7 @@ func (w *walker) dir(path, rel string) error {
 				return err
 			}
 		default:
-			w.skip(scanner.Skipped{Path: display(child), Reason: "not a regular file (" + kindOf(t) + "): never opened"})
+			w.skip(scanner.Skipped{Kind: scanner.SkipNotFollowed, Path: display(child), Reason: "not a regular file (" + kindOf(t) + "): never opened"})
 		}
 	}
 	return nil
@@ -173,28 +173,28 @@ func (w *walker) dir(path, rel string) error {
 
 func (w *walker) symlink(path, rel string) error {
 	if !w.src.opts.FollowSymlinks {
-		w.skip(scanner.Skipped{Path: display(path), Reason: "symbolic link not followed (use --follow-symlinks)"})
+		w.skip(scanner.Skipped{Kind: scanner.SkipNotFollowed, Path: display(path), Reason: "symbolic link not followed (use --follow-symlinks)"})
 		return nil
 	}
 	target, err := filepath.EvalSymlinks(path)
 	if err != nil {
-		w.skip(scanner.Skipped{Path: display(path), Reason: "broken or looping symbolic link: " + errText(err)})
+		w.skip(scanner.Skipped{Kind: scanner.SkipNotFollowed, Path: display(path), Reason: "broken or looping symbolic link: " + errText(err)})
 		return nil
 	}
 	abs, _ := filepath.Abs(target)
 	if !within(w.rootReal, abs) {
-		w.skip(scanner.Skipped{Path: display(path), Reason: "symbolic link points outside the scanned root: not followed"})
+		w.skip(scanner.Skipped{Kind: scanner.SkipNotFollowed, Path: display(path), Reason: "symbolic link points outside the scanned root: not followed"})
 		return nil
 	}
 	info, err := os.Stat(target)
 	if err != nil {
-		w.skip(scanner.Skipped{Path: display(path), Reason: "symbolic link target not readable: " + errText(err)})
+		w.skip(scanner.Skipped{Kind: scanner.SkipUnreadable, Path: display(path), Reason: "symbolic link target not readable: " + errText(err)})
 		return nil
 	}
 	if info.IsDir() {
 		id, ok := idOf(info)
 		if ok && w.visited[id] {
-			w.skip(scanner.Skipped{Path: display(path), Reason: "symbolic link loop: directory already scanned"})
+			w.skip(scanner.Skipped{Kind: scanner.SkipNotFollowed, Path: display(path), Reason: "symbolic link loop: directory already scanned"})
 			return nil
 		}
 		if ok {
@@ -203,7 +203,7 @@ func (w *walker) symlink(path, rel string) error {
 		return w.dir(path, rel)
 	}
 	if !info.Mode().IsRegular() {
-		w.skip(scanner.Skipped{Path: display(path), Reason: "not a regular file (" + kindOf(info.Mode()) + "): never opened"})
+		w.skip(scanner.Skipped{Kind: scanner.SkipNotFollowed, Path: display(path), Reason: "not a regular file (" + kindOf(info.Mode()) + "): never opened"})
 		return nil
 	}
 	if id, ok := idOf(info); ok {

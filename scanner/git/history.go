@@ -81,7 +81,7 @@ func (h *History) Walk(ctx context.Context, emit func(scanner.Item) error, skip 
 		if path != "" {
 			p = display(root, path)
 		}
-		skip(scanner.Skipped{Path: p, Reason: "git history: " + reason})
+		skip(scanner.Skipped{Kind: scanner.SkipSource, Path: p, Reason: "git history: " + reason})
 	}
 	if n := shallowCount(h.repo); n > 0 {
 		note("", fmt.Sprintf("shallow clone: history behind %d boundary commit(s) is not in this clone and was not scanned (git fetch --unshallow to scan it)", n))
@@ -126,6 +126,9 @@ func (h *History) Walk(ctx context.Context, emit func(scanner.Item) error, skip 
 // *binary when not nil, else left to the engine).
 func emitBlob(ctx context.Context, be backend, o scanner.Origin, r blobRef, content []byte, err error, scanBinary bool,
 	lfs map[string]bool, emit func(scanner.Item) error, skip func(scanner.Skipped), binary *int) error {
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr // cancelled: no further item, whatever the backend has read ahead
+	}
 	switch {
 	case errors.Is(err, errBig):
 		id := r.id
@@ -133,14 +136,14 @@ func emitBlob(ctx context.Context, be backend, o scanner.Origin, r blobRef, cont
 			return be.open(ctx, id)
 		}})
 	case err != nil:
-		skip(scanner.Skipped{Path: o.Path, Reason: fmt.Sprintf("git blob %s: %v", r.id, err)})
+		skip(scanner.Skipped{Kind: scanner.SkipUnreadable, Path: o.Path, Reason: fmt.Sprintf("git blob %s: %v", r.id, err)})
 		return nil
 	case len(content) == 0:
 		return nil
 	case lfsPointer(content):
 		if !lfs[o.Path] {
 			lfs[o.Path] = true
-			skip(scanner.Skipped{Path: o.Path, Reason: "Git LFS pointer: the content lives in LFS storage and was not scanned"})
+			skip(scanner.Skipped{Kind: scanner.SkipNotFollowed, Path: o.Path, Reason: "Git LFS pointer: the content lives in LFS storage and was not scanned"})
 		}
 		return nil
 	case binary != nil && !scanBinary && looksBinary(content):

@@ -86,7 +86,9 @@ func (r *Range) Walk(ctx context.Context, emit func(scanner.Item) error, skip fu
 		return fmt.Errorf("--git-range: %s: %w", headSpec, err)
 	}
 	shallow := shallowCount(r.repo)
-	note := func(reason string) { skip(scanner.Skipped{Path: r.root(), Reason: "git range: " + reason}) }
+	note := func(reason string) {
+		skip(scanner.Skipped{Kind: scanner.SkipSource, Path: r.root(), Reason: "git range: " + reason})
+	}
 
 	var exclude []plumbing.Hash
 	switch {

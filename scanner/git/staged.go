@@ -117,13 +117,13 @@ func (s *Staged) Walk(ctx context.Context, emit func(scanner.Item) error, skip f
 		o := scanner.Origin{Kind: scanner.KindGit, Path: p, Blob: c.blob.String(), Via: scanner.ViaStaged}
 		switch {
 		case c.mode == filemode.Submodule:
-			skip(scanner.Skipped{Path: p, Reason: "submodule: not followed (scan its repository separately)"})
+			skip(scanner.Skipped{Kind: scanner.SkipNotFollowed, Path: p, Reason: "submodule: not followed (scan its repository separately)"})
 			continue
 		case c.mode == filemode.Symlink:
 			continue // the target's name, not content
 		}
 		if err := errs[c.blob]; err != nil {
-			skip(scanner.Skipped{Path: p, Reason: "staged blob: " + err.Error()})
+			skip(scanner.Skipped{Kind: scanner.SkipUnreadable, Path: p, Reason: "staged blob: " + err.Error()})
 			continue
 		}
 		content := s.added(c, blobs)
@@ -131,7 +131,7 @@ func (s *Staged) Walk(ctx context.Context, emit func(scanner.Item) error, skip f
 			continue
 		}
 		if lfsPointer(content) {
-			skip(scanner.Skipped{Path: p, Reason: "Git LFS pointer: the content lives in LFS storage and was not scanned"})
+			skip(scanner.Skipped{Kind: scanner.SkipNotFollowed, Path: p, Reason: "Git LFS pointer: the content lives in LFS storage and was not scanned"})
 			continue
 		}
 		err = emit(scanner.Item{Origin: o, Size: int64(len(content)), Open: func() (io.ReadCloser, error) {

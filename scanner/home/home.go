@@ -222,7 +222,7 @@ func (s *Source) read(c candidate, skip func(scanner.Skipped)) ([]byte, Perm, bo
 	}
 	if !info.Mode().IsRegular() {
 		s.record(Status{Store: c.store.name, Path: c.display, Abs: c.abs, State: "not a regular file"})
-		skip(scanner.Skipped{Path: c.display, Reason: "credential store is not a regular file: never opened"})
+		skip(scanner.Skipped{Kind: scanner.SkipNotFollowed, Path: c.display, Reason: "credential store is not a regular file: never opened"})
 		return nil, Perm{}, false
 	}
 	f, err := openStore(c.abs)
@@ -247,7 +247,7 @@ func (s *Source) read(c candidate, skip func(scanner.Skipped)) ([]byte, Perm, bo
 
 func (s *Source) unreadable(c candidate, reason string, skip func(scanner.Skipped)) {
 	s.record(Status{Store: c.store.name, Path: c.display, Abs: c.abs, State: "unreadable", Reason: reason})
-	skip(scanner.Skipped{Path: c.display, Reason: "credential store " + reason})
+	skip(scanner.Skipped{Kind: scanner.SkipUnreadable, Path: c.display, Reason: "credential store " + reason})
 }
 
 func errText(err error) string {
