@@ -16,9 +16,9 @@ import (
 	"github.com/tokenscope/tokenscope/reporters"
 	"github.com/tokenscope/tokenscope/rules"
 	"github.com/tokenscope/tokenscope/scanner"
-	"github.com/tokenscope/tokenscope/scanner/dir"
 	"github.com/tokenscope/tokenscope/scanner/env"
 	"github.com/tokenscope/tokenscope/scanner/home"
+	"github.com/tokenscope/tokenscope/scanner/plan"
 )
 
 // ReachOptions is everything `tokenscope reach` needs, parsed from flags.
@@ -130,92 +130,13 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 	return cmd
 }
 
-// reachPlan is the set of sources one reach run reads.
-type reachPlan struct {
-	sources []scanner.Source
-	home    *home.Source
-}
-
-func planReach(opts *ReachOptions, environ []string, getenv func(string) string) (*reachPlan, error) {
-	if err := dir.CheckRoots([]string{opts.Workspace}); err != nil {
-		return nil, err
-	}
-	if info, err := os.Stat(opts.Home); err != nil || !info.IsDir() {
-		return nil, fmt.Errorf("--home %s: not a directory", opts.Home)
-	}
-	p := &reachPlan{}
-	ws := dir.New([]string{opts.Workspace}, dir.Options{Via: scanner.ViaWorkspace})
-	p.sources = append(p.sources, ws)
-	hist, err := historySources(&ScanOptions{Paths: []string{opts.Workspace}, History: opts.History, MaxFileSize: opts.MaxFileSize})
-	if err != nil {
-		return nil, err
-	}
-	p.sources = append(p.sources, hist...)
-	if files := parentEnvFiles(opts.Workspace, opts.Home); len(files) > 0 {
-		pe := dir.New(files, dir.Options{Via: scanner.ViaParentEnv})
-		p.sources = append(p.sources, pe)
-	}
-	hopts := home.Options{Home: opts.Home, MaxFileSize: opts.MaxFileSize}
-	if opts.HomeIsDefault && !opts.NoEnv {
-		hopts.Getenv = getenv
-	}
-	p.home = home.New(hopts)
-	p.sources = append(p.sources, p.home)
-	if !opts.NoEnv {
-		e := env.New(environ)
-		p.sources = append(p.sources, e)
-	}
-	return p, nil
-}
-
-// parentEnvFiles lists the .env files (.env, .env.local, .envrc, ...) in
-// the directories above the workspace, up to and including the home
-// directory (or the filesystem root when the workspace is not under home),
-// named relative to the workspace as given.
-func parentEnvFiles(workspace, homeDir string) []string {
-	abs, err := filepath.Abs(workspace)
-	if err != nil {
-		return nil
-	}
-	if info, err := os.Stat(abs); err == nil && !info.IsDir() {
-		abs = filepath.Dir(abs)
-		workspace = filepath.Dir(workspace)
-	}
-	homeAbs, _ := filepath.Abs(homeDir)
-	under := homeAbs != "" && abs != homeAbs && strings.HasPrefix(abs, homeAbs+string(filepath.Separator))
-	var out []string
-	rel := workspace
-	cur := abs
-	for i := 0; i < 64; i++ {
-		parent := filepath.Dir(cur)
-		if parent == cur {
-			break
-		}
-		if under && !strings.HasPrefix(parent+string(filepath.Separator), homeAbs+string(filepath.Separator)) {
-			break
-		}
-		rel = filepath.Join(rel, "..")
-		if filepath.IsAbs(workspace) {
-			rel = parent
-		}
-		entries, err := os.ReadDir(parent)
-		if err == nil {
-			for _, e := range entries {
-				n := e.Name()
-				if !(n == ".env" || strings.HasPrefix(n, ".env.") || n == ".envrc") {
-					continue
-				}
-				if e.Type().IsRegular() || e.Type()&os.ModeSymlink != 0 {
-					out = append(out, filepath.Join(rel, n))
-				}
-			}
-		}
-		if parent == homeAbs {
-			break
-		}
-		cur = parent
-	}
-	return out
+// planReach plans the reach sources (package plan).
+func planReach(opts *ReachOptions, environ []string, getenv func(string) string) (*plan.ReachPlan, error) {
+	return plan.Reach{
+		Workspace: opts.Workspace, Home: opts.Home,
+		Env: !opts.NoEnv, Environ: environ, Getenv: getenv, HomeIsDefault: opts.HomeIsDefault,
+		History: opts.History, MaxFileSize: opts.MaxFileSize,
+	}.Plan()
 }
 
 func runReach(cmd *cobra.Command, s *Streams, opts *ReachOptions) error {
@@ -223,7 +144,7 @@ func runReach(cmd *cobra.Command, s *Streams, opts *ReachOptions) error {
 	if !opts.NoEnv && s.Environ != nil {
 		environ = s.Environ()
 	}
-	plan, err := planReach(opts, environ, s.Env)
+	rp, err := planReach(opts, environ, s.Env)
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -252,7 +173,7 @@ func runReach(cmd *cobra.Command, s *Streams, opts *ReachOptions) error {
 		Formats: append(home.ReachFormats(), env.Format()),
 	})
 	prog.start()
-	res, err := eng.Run(cmd.Context(), plan.sources...)
+	res, err := eng.Run(cmd.Context(), rp.Sources...)
 	prog.stop()
 	if err != nil {
 		if res == nil || errors.Is(err, scanner.ErrNothingScanned) {
@@ -260,9 +181,9 @@ func runReach(cmd *cobra.Command, s *Streams, opts *ReachOptions) error {
 		}
 		// interrupted: report what was found so far, marked incomplete
 	}
-	finishReach(res, plan, opts.Home)
+	finishReach(res, rp, opts.Home)
 	newPolicy(opts.FailOn).Apply(res)
-	v := newVerdict(res, plan.home.Stores())
+	v := newVerdict(res, rp.Home.Stores())
 	infos, ierr := ruleInfos()
 	if ierr != nil {
 		return ierr
@@ -284,7 +205,7 @@ func runReach(cmd *cobra.Command, s *Streams, opts *ReachOptions) error {
 
 // finishReach drops the workspace findings in files that are home stores, and records on every file finding
 // whether the current user can read it and who else can.
-func finishReach(res *scanner.Result, plan *reachPlan, homeDir string) {
+func finishReach(res *scanner.Result, rp *plan.ReachPlan, homeDir string) {
 	homeAbs, _ := filepath.Abs(homeDir)
 	absOf := func(f scanner.Finding) string {
 		p := f.Origin.Path
@@ -298,7 +219,7 @@ func finishReach(res *scanner.Result, plan *reachPlan, homeDir string) {
 	// context, and not again as a workspace file (an agent started in the
 	// home directory, or a workspace holding ~/.aws)
 	stores := map[string]bool{}
-	for _, st := range plan.home.Stores() {
+	for _, st := range rp.Home.Stores() {
 		if st.State == "read" {
 			stores[st.Abs] = true
 		}

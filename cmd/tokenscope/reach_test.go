@@ -12,6 +12,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/internal/testtoken"
 	"github.com/tokenscope/tokenscope/scanner"
+	"github.com/tokenscope/tokenscope/scanner/plan"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite golden files")
@@ -309,13 +310,13 @@ func TestParentEnvFiles(t *testing.T) {
 	for _, p := range []string{filepath.Join(root, ".env"), filepath.Join(homeDir, ".env.local"), filepath.Join(homeDir, "a", ".env"), filepath.Join(homeDir, "a", "env.txt"), filepath.Join(ws, ".env")} {
 		mustWrite(t, p, "X=1\n")
 	}
-	got := parentEnvFiles(ws, homeDir)
+	got := plan.ParentEnvFiles(ws, homeDir)
 	want := []string{filepath.Join(homeDir, "a", ".env"), filepath.Join(homeDir, ".env.local")}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("got %v, want %v (stops at home, skips the workspace itself)", got, want)
 	}
 	t.Chdir(ws)
-	got = parentEnvFiles(".", homeDir)
+	got = plan.ParentEnvFiles(".", homeDir)
 	want = []string{filepath.Join("..", ".env"), filepath.Join("..", "..", ".env.local")}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("relative: got %v, want %v", got, want)

@@ -18,6 +18,7 @@ import (
 	"github.com/tokenscope/tokenscope/scanner/archive"
 	"github.com/tokenscope/tokenscope/scanner/dir"
 	gitsrc "github.com/tokenscope/tokenscope/scanner/git"
+	"github.com/tokenscope/tokenscope/scanner/plan"
 	"github.com/tokenscope/tokenscope/scanner/stdin"
 )
 
@@ -246,17 +247,8 @@ func scanProject(cmd *cobra.Command, s *Streams, opts *ScanOptions) (*scanned, e
 		// files, history, archives and stdin alike
 		Formats: scanFormats(set),
 	})
-	var sources []scanner.Source
-	if len(opts.Paths) > 0 && !opts.History.replacesWorkingTree() { // --staged, --git-range, --history=only: no working tree
-		src := scanner.Sharded(dir.New(opts.Paths, dir.Options{FollowSymlinks: opts.FollowSymlinks, Exclude: opts.Exclude, Via: scanner.ViaWorkspace}), opts.Shard)
-		sources = append(sources, archive.Wrap(src, opts.archiveLimits()))
-	}
-	hist, err := historySources(opts)
-	if err != nil {
+	if err := opts.History.Validate(); err != nil {
 		return nil, usageErr("%v", err)
-	}
-	for _, h := range hist {
-		sources = append(sources, scanner.Sharded(h, opts.Shard))
 	}
 	roots := opts.Paths
 	remotes, cleanup, err := remoteSources(cmd.Context(), s, opts)
@@ -264,14 +256,22 @@ func scanProject(cmd *cobra.Command, s *Streams, opts *ScanOptions) (*scanned, e
 	if err != nil {
 		return nil, err
 	}
+	var extra []scanner.Source
 	for _, r := range remotes {
-		sources = append(sources, scanner.Sharded(r.src, opts.Shard))
+		extra = append(extra, r.src)
 		roots = append(append([]string(nil), roots...), r.name)
 	}
+	sp := plan.Scan{
+		Paths: opts.Paths, FollowSymlinks: opts.FollowSymlinks, Exclude: opts.Exclude,
+		History: opts.History, MaxFileSize: opts.MaxFileSize, Archive: opts.archiveLimits(), Shard: opts.Shard,
+	}
 	if opts.Stdin {
-		src := scanner.Sharded(stdin.New(s.In, opts.StdinName), opts.Shard)
-		sources = append(sources, archive.Wrap(src, opts.archiveLimits()))
+		sp.Stdin, sp.StdinName = s.In, opts.StdinName
 		roots = append(append([]string(nil), roots...), stdin.Name(opts.StdinName))
+	}
+	sources, err := sp.Sources(extra...)
+	if err != nil {
+		return nil, usageErr("%v", err)
 	}
 	prog.start()
 	res, err := eng.Run(cmd.Context(), sources...)
