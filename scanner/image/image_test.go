@@ -351,7 +351,7 @@ func TestOpaqueReplacedAndDeletedDirs(t *testing.T) {
 		if o.InHistoryOnly != (o.Via != "") {
 			t.Errorf("%s: InHistoryOnly %v with note %q", o.Path, o.InHistoryOnly, o.Via)
 		}
-		got[o.Path] = o.Via
+		got[o.Path] = string(o.Via)
 	}
 	for p, note := range want {
 		if n, ok := got[p]; !ok || n != note {
