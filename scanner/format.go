@@ -112,7 +112,7 @@ func (e *Engine) parsedFinding(o Origin, d Parsed) Finding {
 // at one place:
 //
 //   - when a specific (non-generic) detector already found the secret
-//     (same fingerprint, or same line and same redacted form), the parsed
+//     (same fingerprint, or on the same line an overlapping span), the parsed
 //     credential is not added; the detector's finding gains its attributes
 //     (profile, host, server) and, when the detector knew nothing of it,
 //     its environment;
@@ -155,7 +155,7 @@ func (e *Engine) mergeParsed(o Origin, fs []Finding, ps []Parsed, data []byte) [
 		for i := range fs {
 			f := &fs[i]
 			same := f.Fingerprint == e.Fingerprint(f.RuleID, d.Secret) ||
-				(d.Line > 0 && f.Line == d.Line && f.Redacted == nf.Redacted)
+				(d.Line > 0 && f.Line == d.Line && samePlace(*f, nf, d.Column > 0))
 			if !same {
 				continue
 			}
@@ -241,4 +241,16 @@ func lineStarts(data []byte) []int {
 		}
 	}
 	return out
+}
+
+// samePlace reports whether a detector's finding and a parsed one on the
+// same line cover the same text: their columns overlap when the parser
+// knows its column; otherwise their redacted forms match and show a
+// prefix (most redacted forms are a bare "********", which says nothing
+// about which secret it was).
+func samePlace(f, parsed Finding, columnKnown bool) bool {
+	if columnKnown && f.Column > 0 {
+		return f.Column < parsed.EndColumn && parsed.Column < f.EndColumn
+	}
+	return f.Redacted == parsed.Redacted && f.Redacted != RedactPrefix("", "")
 }

@@ -204,3 +204,32 @@ func TestFormatInlineMarker(t *testing.T) {
 		t.Errorf("%d findings carry a marker, want 1", marked)
 	}
 }
+
+// lineFormat reports one fixed value on line 1 of files called .line,
+// without a column.
+type lineFormat struct{ value string }
+
+func (lineFormat) Name() string                { return "line" }
+func (lineFormat) Match(o scanner.Origin) bool { return strings.HasSuffix(o.Path, ".line") }
+func (l lineFormat) Parse(o scanner.Origin, data []byte) []scanner.Parsed {
+	return []scanner.Parsed{{RuleID: "parsed", Provider: "P", Kind: "k", Secret: l.value, Line: 1}}
+}
+
+// A parsed credential on the line of a detector's finding of another
+// secret is its own finding: both redact to a bare ******** (no prefix),
+// which must not make them "the same".
+func TestFormatOtherSecretOnSameLine(t *testing.T) {
+	set, err := detectors.NewSet([]detectors.Detector{word{"specific-token", "tok"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := scanner.NewEngine(set, scanner.Options{ShowSecrets: true, Formats: []scanner.Format{lineFormat{"ZZZZYYYYXXXXWWWW"}}})
+	fs := e.ScanBytes(scanner.Origin{Kind: "file", Path: "a.line"}, []byte("tok=AAAABBBBCCCCDDDD\n"))
+	got := map[string]bool{}
+	for _, f := range fs {
+		got[f.Secret] = true
+	}
+	if !got["AAAABBBBCCCCDDDD"] || !got["ZZZZYYYYXXXXWWWW"] || len(fs) != 2 {
+		t.Errorf("findings %v, want both secrets", got)
+	}
+}
