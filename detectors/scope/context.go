@@ -51,7 +51,18 @@ func ApplyContext(s Scope, ctx Context) Scope {
 	// setAccess etc. apply a clue to a field when the field is unknown, or
 	// when the scope is only a default and the first clue wins.
 	var setAccess, setReach, setEnv, setDestr bool
+	// a clue that says "not production" is weighed last, against the
+	// final reach: it may lower only a narrow credential's severity
+	var notProd *hint
 	for _, h := range hints {
+		if h.env == EnvTest && !h.placeholder {
+			if notProd == nil {
+				notProd = &h
+			} else if disagrees(s, h) {
+				s.Evidence = append(s.Evidence, h.evidence+" (kept "+string(s.Confidence)+" scope)")
+			}
+			continue
+		}
 		used := false
 		if h.access != "" && !setAccess && (s.Access == AccessUnknown || weak && s.Access != h.access) {
 			s.Access, setAccess, used = h.access, true, true
@@ -65,8 +76,11 @@ func ApplyContext(s Scope, ctx Context) Scope {
 				s.Destructive, s.DestroysWhat = false, ""
 			}
 		}
-		if h.env != "" && !setEnv && (s.Env == EnvUnknown || weak && s.Env != h.env) {
+		// production may also replace a test env that only a host or
+		// database name guessed (example.com in .env.production)
+		if h.env != "" && !setEnv && (s.Env == EnvUnknown || weak && s.Env != h.env || s.Env == EnvTest && s.envGuessed) {
 			s.Env, setEnv, used = h.env, true, true
+			s.envGuessed = false
 		}
 		// a clue that says "destructive" without naming the reach (a
 		// terraform.tfvars file) only classifies a credential nothing else
@@ -94,7 +108,38 @@ func ApplyContext(s Scope, ctx Context) Scope {
 			s.Evidence = append(s.Evidence, h.evidence+" (kept "+string(s.Confidence)+" scope)")
 		}
 	}
+	if h := notProd; h != nil {
+		switch {
+		case setEnv || !(s.Env == EnvUnknown || weak && s.Env != EnvTest):
+			if s.Env != EnvTest {
+				s.Evidence = append(s.Evidence, h.evidence+" (kept "+string(s.Confidence)+" scope)")
+			}
+		case broadByReach(s):
+			// an account- or workspace-wide token reaches every
+			// environment, whatever file it sits in
+			s.Evidence = append(s.Evidence, h.evidence+" (not applied: a "+string(s.Reach)+"-wide credential reaches every environment)")
+		default:
+			s.Env = EnvTest
+			if s.Confidence == ConfidenceDefault {
+				s.Confidence = ConfidenceContext
+			}
+			s.Evidence = append(s.Evidence, h.evidence)
+		}
+	}
 	return s
+}
+
+// broadByReach reports whether a credential's reach and rights make it
+// high or critical whatever its environment: account or org reach, or an
+// unknown reach with admin or destructive rights.
+func broadByReach(s Scope) bool {
+	switch s.Reach {
+	case ReachAccount, ReachOrg:
+		return true
+	case ReachUnknown:
+		return s.Destructive || s.Access == AccessAdmin
+	}
+	return false
 }
 
 // disagrees reports whether a clue that was not used says something other
@@ -257,7 +302,7 @@ func pathHints(p string) []hint {
 		hs = append(hs, hint{placeholder: true, evidence: label + ": a template, the value is probably a placeholder"})
 	case hasWord(ext, "PRODUCTION", "PROD") != "":
 		hs = append(hs, hint{env: EnvProduction, evidence: label + ": production"})
-	case hasWord(ext, "TEST", "TESTING", "STAGING", "DEV", "DEVELOPMENT", "CI") != "":
+	case notProdFile(lb):
 		hs = append(hs, hint{env: EnvTest, evidence: label + ": not production"})
 	}
 	if len(ext) == 0 || hasWord(ext, "PRODUCTION", "PROD", "TEST", "TESTING", "STAGING", "DEV", "DEVELOPMENT") == "" {
@@ -292,4 +337,22 @@ func envFileWords(lb string) []string {
 		ws = append(ws, words(p)...)
 	}
 	return ws
+}
+
+// notProdFile reports .env-style and config files named for a
+// non-production environment by a whole dot-separated part of their name
+// (.env.staging, test.env, app.dev.yaml). A word inside a part does not
+// count (config-dev.json, .gitlab-ci.yml: CI pipelines deploy production),
+// since saying "not production" lowers a severity.
+func notProdFile(lb string) bool {
+	if envFileWords(lb) == nil {
+		return false
+	}
+	for _, p := range strings.Split(lb, ".") {
+		switch p {
+		case "test", "testing", "staging", "stage", "stg", "dev", "development", "qa", "sandbox":
+			return true
+		}
+	}
+	return false
 }

@@ -137,3 +137,51 @@ func TestApplyContext(t *testing.T) {
 		})
 	}
 }
+
+// Context never understates a vendor-known broad credential: a file or
+// variable name may raise an environment, never lower the severity of an
+// account- or workspace-wide token below what its reach and rights give
+// (issue 11).
+func TestContextNeverUnderstatesBroad(t *testing.T) {
+	railwayAccount := Scope{Access: AccessAdmin, Reach: ReachAccount, Lifetime: LifetimeLongLived, Destructive: true,
+		DestroysWhat: "services, volumes and backups", Evidence: []string{"Railway account token"}, Confidence: ConfidencePrefix}
+	classicPAT := Scope{Access: AccessWrite, Reach: ReachAccount, Lifetime: LifetimeLongLived, Destructive: true,
+		Evidence: []string{"prefix ghp_"}, Confidence: ConfidencePrefix}
+	deployToken := Scope{Access: AccessWrite, Reach: ReachResource, Lifetime: LifetimeLongLived,
+		Evidence: []string{"prefix gldt-"}, Confidence: ConfidencePrefix}
+	exampleHost := DBURIScope(ConnURI{Scheme: "postgres", User: "app", Password: "pw", RawPassword: "pw", Hosts: []string{"db.example.com"}, Database: "app"},
+		Scope{Access: AccessWrite})
+	generic := Scope{}.Normalize()
+	for _, c := range []struct {
+		name string
+		base Scope
+		ctx  Context
+		want Severity
+		env  Env
+		ev   string
+	}{
+		{"Railway account token in .env.staging", railwayAccount, Context{Path: ".env.staging", Key: "RAILWAY_API_TOKEN"}, SevCritical, EnvUnknown, "not applied"},
+		{"RAILWAY_API_TOKEN (generic) in .env.staging", generic, Context{Path: "app/.env.staging", Key: "RAILWAY_API_TOKEN"}, SevCritical, EnvUnknown, "reaches every environment"},
+		{"classic PAT named STAGING_", classicPAT, Context{Key: "STAGING_GITHUB_TOKEN"}, SevCritical, EnvUnknown, "not applied"},
+		{"classic PAT in .env.test", classicPAT, Context{Path: ".env.test"}, SevCritical, EnvUnknown, "not applied"},
+		{"deploy token in .gitlab-ci.yml is not a test credential", deployToken, Context{Path: ".gitlab-ci.yml", Key: "DEPLOY_TOKEN"}, SevMedium, EnvUnknown, ""},
+		{"config-dev.json says nothing", deployToken, Context{Path: "config-dev.json"}, SevMedium, EnvUnknown, ""},
+		{"example.com host in .env.production is production", exampleHost, Context{Path: ".env.production", Key: "DATABASE_URL"}, SevMedium, EnvProduction, "file .env.production: production"},
+		{"a narrow token in .env.staging is still test", deployToken, Context{Path: ".env.staging"}, SevLow, EnvTest, "not production"},
+		{"a generic secret in .env.test is still test", generic, Context{Path: ".env.test"}, SevLow, EnvTest, "not production"},
+		{".env.ci is not production", deployToken, Context{Path: ".env.ci"}, SevMedium, EnvUnknown, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := ApplyContext(c.base, c.ctx).Normalize()
+			if got.Severity() != c.want || got.Env != c.env {
+				t.Errorf("severity %s env %s, want %s %s (evidence %q)", got.Severity(), got.Env, c.want, c.env, got.Evidence)
+			}
+			if c.ev != "" && !hasEvidence(got, c.ev) {
+				t.Errorf("no evidence %q in %q", c.ev, got.Evidence)
+			}
+		})
+	}
+	if exampleHost.Env != EnvTest || exampleHost.Severity() != SevLow {
+		t.Fatalf("the example host is not the test case it should be: %+v", exampleHost)
+	}
+}

@@ -240,13 +240,13 @@ func DBURIScope(u ConnURI, base Scope) Scope {
 	host := u.Host()
 	switch {
 	case LocalHost(host):
-		s.Env = EnvTest
+		s.Env, s.envGuessed = EnvTest, true
 		s.Evidence = append(s.Evidence, "host "+clip(host)+": local or example host")
 	case productionHost(host):
 		s.Env = EnvProduction
 		s.Evidence = append(s.Evidence, "host "+clip(host)+": production")
 	case !web && testDatabase(u.Database):
-		s.Env = EnvTest
+		s.Env, s.envGuessed = EnvTest, true
 		s.Evidence = append(s.Evidence, "database "+clip(u.Database)+": test or development")
 	case !web && productionHost(u.Database):
 		s.Env = EnvProduction

@@ -74,6 +74,11 @@ type Scope struct {
 	DestroysWhat string     `json:"destroys_what,omitempty" yaml:"destroys_what"`
 	Evidence     []string   `json:"evidence,omitempty" yaml:"evidence"`
 	Confidence   Confidence `json:"confidence" yaml:"confidence"`
+	// envGuessed is set when Env is test only because a name said so (a
+	// local or example host, a database called app_test), not because the
+	// token itself is a test-mode one: a production file name may then
+	// raise it (ApplyContext).
+	envGuessed bool
 }
 
 // Normalize fills empty fields with their unknown values, so a zero Scope
