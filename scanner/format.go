@@ -245,12 +245,12 @@ func lineStarts(data []byte) []int {
 
 // samePlace reports whether a detector's finding and a parsed one on the
 // same line cover the same text: their columns overlap when the parser
-// knows its column; otherwise their redacted forms match and show a
-// prefix (most redacted forms are a bare "********", which says nothing
-// about which secret it was).
+// knows its column; otherwise they name the same rule, or their redacted
+// forms match and show a prefix (most redacted forms are a bare
+// "********", which says nothing about which secret it was).
 func samePlace(f, parsed Finding, columnKnown bool) bool {
 	if columnKnown && f.Column > 0 {
 		return f.Column < parsed.EndColumn && parsed.Column < f.EndColumn
 	}
-	return f.Redacted == parsed.Redacted && f.Redacted != RedactPrefix("", "")
+	return f.RuleID == parsed.RuleID || f.Redacted == parsed.Redacted && f.Redacted != RedactPrefix("", "")
 }
