@@ -31,7 +31,7 @@ func scanLike(s *Streams, use, short, long, example string, run func(cmd *cobra.
 	cmd = newCmdScan(s, func(opts *ScanOptions) error { return run(cmd, opts) })
 	cmd.Use, cmd.Short, cmd.Long, cmd.Example = use, short, long, example
 	cmd.RemoveCommand(cmd.Commands()...) // scan's subcommands (image) are scan's
-	for _, name := range []string{"format", "show-secrets", "fail-on", "sarif-category", "show-suppressed", "baseline", "stdin", "stdin-name"} {
+	for _, name := range []string{"format", "show-secrets", "fail-on", "sarif-category", "show-suppressed", "baseline", "stdin", "stdin-name", "shard", "verify", "verify-endpoint", "only-live"} {
 		if f := cmd.Flags().Lookup(name); f != nil {
 			f.Hidden = true
 		}
@@ -52,6 +52,9 @@ to the baseline FILE, replacing it. Exit 0 when written, whatever was found.`,
 			}
 			if len(opts.Paths) > 1 {
 				return usageErr("baseline create: scan one path (the root baseline paths are relative to)")
+			}
+			if opts.Shard.Active() {
+				return usageErr("baseline create: a baseline covers the whole tree; run it without --shard")
 			}
 			opts.Project.Baseline = ""
 			out, err := scanProject(cmd, s, opts)
@@ -100,6 +103,9 @@ added: accept them with baseline create. Exit 0 when written.`,
 			}
 			if len(opts.Paths) > 1 {
 				return usageErr("baseline prune: scan one path (the root baseline paths are relative to)")
+			}
+			if opts.Shard.Active() {
+				return usageErr("baseline prune: one shard sees part of the tree and would drop the rest; run it without --shard")
 			}
 			opts.Project.Baseline = file
 			out, err := scanProject(cmd, s, opts)

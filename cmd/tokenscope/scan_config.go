@@ -48,6 +48,8 @@ type project struct {
 	// schemeMismatch is set when the baseline's fingerprints were made
 	// another way (another key): it was read as empty.
 	schemeMismatch bool
+	// sharded scans see part of the tree: no entry is called stale
+	sharded bool
 	stale          []baseline.Entry
 }
 
@@ -58,7 +60,7 @@ func loadProject(cmd *cobra.Command, s *Streams, opts *ScanOptions) (*project, e
 	if err != nil {
 		return nil, err
 	}
-	p := &project{roots: opts.Paths, fp: fp}
+	p := &project{roots: opts.Paths, fp: fp, sharded: opts.Shard.Active()}
 	po := opts.Project
 	switch {
 	case po.NoConfig && po.Config != "":
@@ -275,7 +277,7 @@ func (p *project) suppressors(res *scanner.Result) []policy.Suppressor {
 // included.
 func (p *project) finalNotices() []string {
 	out := p.notices
-	if n := len(p.stale); n > 0 {
+	if n := len(p.stale); n > 0 && !p.sharded {
 		out = append(out, fmt.Sprintf("baseline %s: %d entr%s match nothing now (fixed, rotated, moved or renamed); `tokenscope baseline prune %s PATH` drops them",
 			p.basePath, n, map[bool]string{true: "y", false: "ies"}[n == 1], p.basePath))
 	}
