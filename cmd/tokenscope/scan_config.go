@@ -50,7 +50,7 @@ type project struct {
 	schemeMismatch bool
 	// sharded scans see part of the tree: no entry is called stale
 	sharded bool
-	stale          []baseline.Entry
+	stale   []baseline.Entry
 }
 
 // loadProject reads the config and the baseline, and applies the
