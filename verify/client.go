@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -203,15 +202,15 @@ func (c *Client) Verify(ctx context.Context, v *Verifier, cred Credential) (Resu
 	return e.res, e.ver
 }
 
+// requestAttrs are the attrs a verifier may put in its request (or use
+// to decide not to send it); the others (file mode, store, profile) differ
+// from place to place without changing the answer.
+var requestAttrs = []string{"access_key_id", "account_sid", "host", "key_id", "user"}
+
 func cacheKey(v *Verifier, cred Credential) [32]byte {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s", v.Name, cred.RuleID, cred.Secret)
-	keys := make([]string, 0, len(cred.Attrs))
-	for k := range cred.Attrs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	fmt.Fprintf(h, "%s\x00%s", v.Name, cred.Secret)
+	for _, k := range requestAttrs {
 		fmt.Fprintf(h, "\x00%s=%s", k, cred.Attrs[k])
 	}
 	var out [32]byte

@@ -496,3 +496,21 @@ func TestDownHostIsNotAskedAgain(t *testing.T) {
 		t.Errorf("%d requests, want 2", n)
 	}
 }
+
+// The cache keys on what the request is made of: attrs that only say
+// where a secret was found do not cause a second request.
+func TestCacheIgnoresPlaceAttrs(t *testing.T) {
+	h := newHarness(t, func(w http.ResponseWriter, r *http.Request) { jsonReply(w, 200, `{"access_token":"x"}`) }, Config{})
+	v, _ := ByName("dockerhub")
+	secret := "dckr_pat_" + testtoken.New(8).Rand(27, "alnum")
+	for _, attrs := range []map[string]string{
+		{"user": "ada", "store": "docker-config", "mode": "0644"},
+		{"user": "ada", "mode": "0600"},
+		{"user": "bo"},
+	} {
+		h.c.Verify(context.Background(), v, Credential{RuleID: "dockerhub-pat", Secret: secret, Attrs: attrs})
+	}
+	if n := h.c.Requests(); n != 2 {
+		t.Errorf("%d requests, want 2 (one per Docker ID)", n)
+	}
+}
