@@ -24,13 +24,18 @@ import (
 // An Option relaxes a check, for a stated reason.
 type Option func(*options)
 
-type options struct{ unordered bool }
+type options struct{ unordered, oneItem bool }
 
 // Unordered accepts a source whose items come in a different order from
 // one Walk to the next (they are emitted as concurrent reads finish: image
 // layers), as long as each Walk yields the same items; the engine's sorted
 // result is deterministic either way.
 func Unordered() Option { return func(o *options) { o.unordered = true } }
+
+// OneItem accepts a source that yields a single item (standard input):
+// the fixture needs one item, and cancellation is checked with a context
+// cancelled before the Walk, which must then yield nothing.
+func OneItem() Option { return func(o *options) { o.oneItem = true } }
 
 // walked is what one Walk yielded.
 type walked struct {
@@ -86,8 +91,8 @@ func Check(t *testing.T, newSource func(t *testing.T) scanner.Source, opts ...Op
 		if w.err != nil {
 			t.Fatalf("Walk: %v", w.err)
 		}
-		if len(w.items) < 2 {
-			t.Fatalf("the fixture yields %d items; the harness needs at least 2", len(w.items))
+		if min := map[bool]int{false: 2, true: 1}[o.oneItem]; len(w.items) < min {
+			t.Fatalf("the fixture yields %d items; the harness needs at least %d", len(w.items), min)
 		}
 		for _, it := range w.items {
 			o := it.Origin
@@ -184,6 +189,14 @@ func Check(t *testing.T, newSource func(t *testing.T) scanner.Source, opts ...Op
 	t.Run("cancel", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
+		if o.oneItem {
+			cancel()
+			w := walk(ctx, newSource(t), nil)
+			if !errors.Is(w.err, context.Canceled) || len(w.items) > 0 {
+				t.Errorf("Walk with a cancelled context: %v, %d items; want context.Canceled and none", w.err, len(w.items))
+			}
+			return
+		}
 		total := len(walk(context.Background(), newSource(t), nil).items)
 		w := walk(ctx, newSource(t), func(scanner.Item) error {
 			cancel()
