@@ -232,6 +232,8 @@ type worker struct {
 	out  []Finding
 	// budget is what the current root item has used of the limits.
 	budget rootBudget
+	// nest is how many expansions the current stream is inside.
+	nest int
 }
 
 type located struct {
@@ -334,11 +336,11 @@ func (w *worker) scanStream(o Origin, r io.Reader, size int64, depth int) int64 
 			if !x.Match(o, head) {
 				continue
 			}
-			if depth >= w.e.limits.MaxDepth {
-				w.col.skip(skipAt(o, SkipBudget, fmt.Sprintf("expansion budget: nested deeper than %d (%s not expanded)", w.e.limits.MaxDepth, x.Name()), true))
+			if _, ok := x.(ArchiveExpander); ok && depth >= w.e.limits.MaxDepth || w.nest >= w.e.limits.MaxDepth+maxTransforms {
+				w.col.skip(skipAt(o, SkipBudget, fmt.Sprintf("expansion budget: %s nested deeper than the limit of %d (not expanded)", x.Name(), w.e.limits.MaxDepth), true))
 				break
 			}
-			return w.expand(x, o, w.buf[:pre], preErr, r, depth)
+			return w.expand(x, o, w.buf[:pre], preErr, r, size, depth)
 		}
 	}
 	// a stream a Format recognises is kept whole while it is scanned, then

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // An Expander turns one stream into inner streams: a transform (the same
@@ -34,6 +35,20 @@ type Expander interface {
 	Expand(ctx context.Context, r io.Reader, emit func(name string, r io.Reader) error) error
 }
 
+// An ArchiveExpander is an Expander of an archive, container or
+// compression format (zip, tar, gzip...). Its input is read past Options.MaxFileSize, which
+// bounds what is scanned as text (each member is scanned up to it), up to
+// ExpandLimits.MaxBytes; only archive expansions count towards
+// ExpandLimits.MaxDepth; and the streams it emits from a file are of kind
+// "archive". When the root item's reader has random access (a file on
+// disk), the reader handed to Expand has it too: it implements
+// io.ReaderAt and Size() int64 (the whole content), so a zip is read in
+// place instead of into memory.
+type ArchiveExpander interface {
+	Expander
+	Archive()
+}
+
 // Transform is the name an Expander emits for re-encoded content.
 const Transform = ""
 
@@ -44,10 +59,14 @@ const HeadSize = 512
 // ExpandLimits bound what expansion may do with one root item (one Item
 // of a source). Hitting one records a budget skip; the scan goes on.
 type ExpandLimits struct {
-	// MaxDepth is how deep expansion nests; 0 means DefaultMaxDepth.
+	// MaxDepth is how deep archives nest (an archive inside an archive
+	// is depth 2; a tar.gz is a gzip stream holding a tar, 2 too); 0 means
+	// DefaultMaxDepth. Other expanders (UTF-16, strings of binaries) do
+	// not count; they may nest maxTransforms deep.
 	MaxDepth int
 	// MaxBytes is how many expanded bytes, summed over every inner stream
-	// at every depth, one root item may yield; 0 means DefaultMaxExpanded.
+	// at every depth, one root item may yield, and how much of a root
+	// archive is read; 0 means DefaultMaxExpanded.
 	MaxBytes int64
 	// MaxRatio is how many expanded bytes one root item may yield per byte
 	// read from it (past the first MiB); 0 means DefaultMaxRatio.
@@ -60,10 +79,12 @@ type ExpandLimits struct {
 // Default expansion limits.
 const (
 	DefaultMaxDepth    = 5
-	DefaultMaxExpanded = 1 << 30
-	DefaultMaxRatio    = 100
-	DefaultMaxEntries  = 100_000
+	DefaultMaxExpanded = 4 << 30
+	DefaultMaxRatio    = 1000
+	DefaultMaxEntries  = 200_000
 	ratioFloor         = 1 << 20
+	// maxTransforms bounds the nesting of non-archive expansions.
+	maxTransforms = 4
 )
 
 func (l ExpandLimits) withDefaults() ExpandLimits {
@@ -126,10 +147,10 @@ func (b *budgetReader) Read(p []byte) (int, error) {
 	}
 	switch {
 	case w.budget.expanded > lim.MaxBytes:
-		w.budgetSkip(b.o, fmt.Sprintf("expansion budget: more than %d expanded bytes from one item", lim.MaxBytes))
+		w.budgetSkip(b.o, fmt.Sprintf("expansion budget: expands to more than the limit of %d bytes", lim.MaxBytes))
 		return n, errBudget
 	case w.budget.expanded > ratioFloor && w.budget.expanded > lim.MaxRatio*raw:
-		w.budgetSkip(b.o, fmt.Sprintf("expansion budget: expands more than %d times its size", lim.MaxRatio))
+		w.budgetSkip(b.o, fmt.Sprintf("expansion budget: compression ratio above %d:1, expands more than %d times its size (%d bytes from %d): possible archive bomb", lim.MaxRatio, lim.MaxRatio, w.budget.expanded, raw))
 		return n, errBudget
 	}
 	return n, err
@@ -147,20 +168,36 @@ func skipAt(o Origin, kind SkipKind, reason string, partial bool) Skipped {
 }
 
 // expand hands the stream at o to x. head holds the bytes already read
-// from r (the first chunk); headErr is the error that read ended with (then r is done). It
-// returns how many bytes of the stream were read.
-func (w *worker) expand(x Expander, o Origin, head []byte, headErr error, r io.Reader, depth int) int64 {
+// from r (the first chunk); headErr is the error that read ended with
+// (then r is done); size is r's length when known, else -1. depth counts
+// the archives around the stream. It returns how many bytes of the stream
+// were read.
+func (w *worker) expand(x Expander, o Origin, head []byte, headErr error, r io.Reader, size int64, depth int) int64 {
 	var in io.Reader = &byteReader{b: append([]byte(nil), head...)}
 	if headErr == nil {
 		in = io.MultiReader(in, r)
 	}
-	limit := w.e.opts.MaxFileSize
+	_, isArchive := x.(ArchiveExpander)
+	limit, what := w.e.opts.MaxFileSize, "--max-file-size"
+	innerDepth := depth
+	if isArchive {
+		// an archive is opened whole: its members are each scanned up to
+		// --max-file-size, the budgets bound the rest
+		limit, what = w.e.limits.MaxBytes, "the expansion budget"
+		innerDepth++
+	}
 	cr := &countReader{r: io.LimitReader(in, limit)}
-	if depth == 0 {
+	var input io.Reader = cr
+	if ra, ok := r.(io.ReaderAt); ok && isArchive && w.nest == 0 && size >= 0 && size <= limit {
+		input = &randomInput{countReader: cr, ra: ra, size: size}
+	}
+	if w.nest == 0 {
 		w.budget.raw = cr
 	}
+	w.nest++
+	defer func() { w.nest-- }()
 	emitted := false
-	err := x.Expand(w.ctx, cr, func(name string, inner io.Reader) error {
+	err := x.Expand(w.ctx, input, func(name string, inner io.Reader) error {
 		if err := w.ctx.Err(); err != nil {
 			return err
 		}
@@ -168,6 +205,9 @@ func (w *worker) expand(x Expander, o Origin, head []byte, headErr error, r io.R
 			return errBudget
 		}
 		io := o
+		if isArchive && io.Kind == "file" {
+			io.Kind = "archive"
+		}
 		if name != Transform {
 			w.budget.entries++
 			if w.budget.entries > w.e.limits.MaxEntries {
@@ -178,7 +218,7 @@ func (w *worker) expand(x Expander, o Origin, head []byte, headErr error, r io.R
 			io.Path = name
 		}
 		emitted = true
-		w.scanStream(io, &budgetReader{w: w, o: io, r: inner}, -1, depth+1)
+		w.scanStream(io, &budgetReader{w: w, o: io, r: inner}, -1, innerDepth)
 		if w.budget.hit {
 			return errBudget
 		}
@@ -187,16 +227,36 @@ func (w *worker) expand(x Expander, o Origin, head []byte, headErr error, r io.R
 	switch {
 	case err == nil, errors.Is(err, errBudget), w.ctx.Err() != nil:
 	default:
-		w.col.skip(skipAt(o, SkipCorrupt, x.Name()+": "+reason(err), emitted))
+		msg := err.Error()
+		if !strings.Contains(msg, x.Name()) {
+			msg = x.Name() + ": " + msg
+		}
+		w.col.skip(skipAt(o, SkipCorrupt, msg, emitted))
 	}
 	if cr.n >= limit && !w.budget.hit {
 		var b [1]byte
 		if n, _ := in.Read(b[:]); n > 0 {
-			w.col.skip(skipAt(o, SkipTooLarge, fmt.Sprintf("larger than --max-file-size: only the first %d bytes were expanded", limit), true))
+			w.col.skip(skipAt(o, SkipTooLarge, fmt.Sprintf("larger than %s: only the first %d bytes were expanded", what, limit), true))
 		}
 	}
 	return cr.n
 }
+
+// randomInput is a root archive's content with the random access of the
+// file it is read from; bytes read either way count as read.
+type randomInput struct {
+	*countReader
+	ra   io.ReaderAt
+	size int64
+}
+
+func (r *randomInput) ReadAt(p []byte, off int64) (int, error) {
+	n, err := r.ra.ReadAt(p, off)
+	r.n += int64(n)
+	return n, err
+}
+
+func (r *randomInput) Size() int64 { return r.size }
 
 // byteReader is bytes.Reader without the extras, so io.MultiReader does
 // not see a WriterTo.

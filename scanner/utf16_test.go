@@ -110,6 +110,7 @@ func TestUTF16Match(t *testing.T) {
 type nest struct{ fail bool }
 
 func (nest) Name() string { return "nest" }
+func (nest) Archive()     {} // a container: counts towards MaxDepth
 func (nest) Match(_ scanner.Origin, head []byte) bool {
 	return bytes.HasPrefix(head, []byte("nest:"))
 }

@@ -166,7 +166,7 @@ func runReach(cmd *cobra.Command, s *Streams, opts *ReachOptions) error {
 		MaxFileSize:   opts.MaxFileSize,
 		ShowSecrets:   opts.ShowSecrets,
 		Progress:      prog.update,
-		Expanders:     defaultExpanders(),
+		Expanders:     defaultExpanders(scanner.DefaultMaxDepth),
 		Fingerprinter: fp,
 		// the store, workspace, home-store and environment formats: what
 		// only a file's structure or a variable's name says is a credential

@@ -15,7 +15,6 @@ import (
 	"github.com/tokenscope/tokenscope/policy"
 	"github.com/tokenscope/tokenscope/reporters"
 	"github.com/tokenscope/tokenscope/scanner"
-	"github.com/tokenscope/tokenscope/scanner/archive"
 	"github.com/tokenscope/tokenscope/scanner/dir"
 	gitsrc "github.com/tokenscope/tokenscope/scanner/git"
 	"github.com/tokenscope/tokenscope/scanner/plan"
@@ -57,12 +56,6 @@ type ScanOptions struct {
 	// file://), each mirrored to a temporary directory and scanned
 	// through its history.
 	Remotes []string
-}
-
-func (o *ScanOptions) archiveLimits() archive.Limits {
-	l := archive.DefaultLimits()
-	l.MaxDepth = o.MaxArchiveDepth
-	return l
 }
 
 // newCmdScan builds the scan command. runF replaces the behaviour in tests
@@ -156,7 +149,7 @@ directory named image is scanned as "tokenscope scan ./image".`,
 	f.StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of standard output")
 	f.BoolVar(&opts.ShowSecrets, "show-secrets", false, "print raw secrets in reports (off: every secret is redacted)")
 	f.StringVar(&failOn, "fail-on", "low", "exit 1 when a finding reaches this severity: info, low, medium, high (alias broad), critical, none")
-	f.StringVar(&maxSize, "max-file-size", "25MB", "scan at most this much of each file (larger files are scanned up to it in chunks and reported)")
+	f.StringVar(&maxSize, "max-file-size", "25MB", "scan at most this much of each file (larger files are scanned up to it in chunks and reported); archives are opened whole, each member scanned up to it")
 	f.BoolVar(&opts.FollowSymlinks, "follow-symlinks", false, "follow symbolic links that stay inside the scanned root")
 	f.StringArrayVar(&opts.Exclude, "exclude", nil, "skip paths matching this glob (relative path or base name); repeatable")
 	f.IntVarP(&opts.Workers, "workers", "j", 0, "files scanned at once (default: number of CPUs)")
@@ -239,7 +232,8 @@ func scanProject(cmd *cobra.Command, s *Streams, opts *ScanOptions) (*scanned, e
 		MaxFileSize:   opts.MaxFileSize,
 		ShowSecrets:   opts.ShowSecrets,
 		Progress:      prog.update,
-		Expanders:     defaultExpanders(),
+		Expanders:     defaultExpanders(opts.MaxArchiveDepth),
+		Limits:        scanner.ExpandLimits{MaxDepth: opts.MaxArchiveDepth},
 		Fingerprinter: proj.fp,
 		Raw:           raw,
 		Allow:         proj.allowHook(),
@@ -263,7 +257,7 @@ func scanProject(cmd *cobra.Command, s *Streams, opts *ScanOptions) (*scanned, e
 	}
 	sp := plan.Scan{
 		Paths: opts.Paths, FollowSymlinks: opts.FollowSymlinks, Exclude: opts.Exclude,
-		History: opts.History, MaxFileSize: opts.MaxFileSize, Archive: opts.archiveLimits(), Shard: opts.Shard,
+		History: opts.History, MaxFileSize: opts.MaxFileSize, Shard: opts.Shard,
 	}
 	if opts.Stdin {
 		sp.Stdin, sp.StdinName = s.In, opts.StdinName

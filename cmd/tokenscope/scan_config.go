@@ -14,7 +14,6 @@ import (
 	"github.com/tokenscope/tokenscope/policy"
 	"github.com/tokenscope/tokenscope/rules"
 	"github.com/tokenscope/tokenscope/scanner"
-	"github.com/tokenscope/tokenscope/scanner/archive"
 )
 
 // ProjectOptions are the flags of a project's config and baseline.
@@ -138,7 +137,7 @@ func (p *project) detectorSet() (*detectors.Set, map[string]detectors.Info, erro
 	if err != nil {
 		return nil, nil, usageErr("%s: %v", p.cfg.Path, err)
 	}
-	p.notices = append(p.notices, p.cfg.Notices(known, scanner.DefaultMaxFileSize, archive.DefaultLimits().MaxDepth)...)
+	p.notices = append(p.notices, p.cfg.Notices(known, scanner.DefaultMaxFileSize, scanner.DefaultMaxDepth)...)
 	infos := map[string]detectors.Info{}
 	for id, inf := range known {
 		infos[id] = inf

@@ -30,12 +30,17 @@ func scanFormats(set *detectors.Set) []scanner.Format {
 }
 
 // defaultExpanders are the expanders every scan runs: packages with
-// their own (archives, ...) add them here.
-func defaultExpanders() []scanner.Expander {
+// their own (archives, ...) add them here. archiveDepth 0 leaves archives
+// unopened (--max-archive-depth 0).
+func defaultExpanders(archiveDepth int) []scanner.Expander {
 	// Archives come first: a zip's header would not pass for UTF-16, but
 	// the order should not have to prove it.
 	// Binaries are read through their strings, last.
-	return append(archive.Expanders(archive.DefaultLimits().MaxInMemory), scanner.UTF16(), binary.Strings())
+	var xs []scanner.Expander
+	if archiveDepth > 0 {
+		xs = archive.Expanders(archive.DefaultMaxInMemory)
+	}
+	return append(xs, scanner.UTF16(), binary.Strings())
 }
 
 // newPolicy is the policy stage of scan and reach: --fail-on, and the

@@ -150,7 +150,7 @@ func runScanImage(cmd *cobra.Command, s *Streams, opts *ImageOptions) error {
 		MaxFileSize:   opts.MaxFileSize,
 		ShowSecrets:   opts.ShowSecrets,
 		Progress:      prog.update,
-		Expanders:     defaultExpanders(),
+		Expanders:     defaultExpanders(scanner.DefaultMaxDepth),
 		Fingerprinter: fp,
 		Formats:       scanFormats(set),
 	})

@@ -92,16 +92,18 @@ func zstOf(t testing.TB, data []byte) []byte {
 	return b.Bytes()
 }
 
-func scan(t testing.TB, root string, lim archive.Limits) *scanner.Result {
+// scan scans root as `tokenscope scan` opens archives: through the
+// engine's expanders, under lim.
+func scan(t testing.TB, root string, lim scanner.ExpandLimits) *scanner.Result {
 	t.Helper()
 	set, err := rules.BuiltinSet()
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := scanner.NewEngine(set, scanner.Options{Workers: 2})
+	eng := scanner.NewEngine(set, scanner.Options{Workers: 2, Expanders: archive.Expanders(archive.DefaultMaxInMemory), Limits: lim})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	res, err := eng.Run(ctx, archive.Wrap(dir.New([]string{root}, dir.Options{Via: "workspace"}), lim))
+	res, err := eng.Run(ctx, dir.New([]string{root}, dir.Options{Via: "workspace"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,18 +151,20 @@ func TestFormatsAndNesting(t *testing.T) {
 		}
 		write(t, root, "b.tar.bz2", out)
 	}
-	res := scan(t, root, archive.DefaultLimits())
+	res := scan(t, root, scanner.ExpandLimits{})
 	got := findingsAt(res)
 	want := []string{
 		filepath.Join(root, "dist/app.war") + " > WEB-INF/lib/core.jar > application.properties",
 		filepath.Join(root, "site.zip") + ` > ../../etc/evil\x1b[31m.env`,
-		filepath.Join(root, "b.tar.gz") + " > b.tar > conf/a.env",
-		filepath.Join(root, "b.tar.xz") + " > b.tar > conf/x.env",
-		filepath.Join(root, "b.tar.zst") + " > b.tar > conf/z.env",
-		filepath.Join(root, "notes.txt.gz") + " > notes.txt",
+		// compressors are transforms: the tar's members are named inside
+		// the compressed file, a compressed text is the file itself
+		filepath.Join(root, "b.tar.gz") + " > conf/a.env",
+		filepath.Join(root, "b.tar.xz") + " > conf/x.env",
+		filepath.Join(root, "b.tar.zst") + " > conf/z.env",
+		filepath.Join(root, "notes.txt.gz"),
 	}
 	if _, err := exec.LookPath("bzip2"); err == nil {
-		want = append(want, filepath.Join(root, "b.tar.bz2")+" > b.tar > conf/b.env")
+		want = append(want, filepath.Join(root, "b.tar.bz2")+" > conf/b.env")
 	}
 	for _, w := range want {
 		if !got[w] {
@@ -174,9 +178,15 @@ func TestFormatsAndNesting(t *testing.T) {
 	}
 }
 
+// skippedWith reports a skip whose place (the chain and the path) names
+// path, for reason.
 func skippedWith(res *scanner.Result, path, reason string) bool {
 	for _, s := range res.Skipped {
-		if strings.HasSuffix(s.Path, path) && strings.Contains(s.Reason, reason) {
+		place := s.Path
+		if s.Origin != nil {
+			place = strings.Join(append(append([]string(nil), s.Origin.Chain...), s.Origin.Path), " > ")
+		}
+		if strings.Contains(place, path) && strings.Contains(s.Reason, reason) {
 			return true
 		}
 	}
@@ -196,7 +206,7 @@ func TestCorruptArchivesSkippedSiblingsFound(t *testing.T) {
 	// a tar claiming more than its data
 	tr := tarOf(t, file{"big.env", bytes.Repeat(line, 100)})
 	write(t, root, "short.tar", tr[:512+len(line)*3])
-	res := scan(t, root, archive.DefaultLimits())
+	res := scan(t, root, scanner.ExpandLimits{})
 	got := findingsAt(res)
 	if !got[filepath.Join(root, "ok.env")] {
 		t.Errorf("sibling not found: %v", got)
@@ -230,19 +240,20 @@ func TestZipBombStopsAtLimit(t *testing.T) {
 		w.Write(chunk)
 	}
 	zw.Close()
-	write(t, root, "bomb.zip", b.Bytes())
+	// 42.zip style: the zip inside a zip, which packs it again (to about
+	// 1 KiB): more than 1000 expanded bytes a byte read.
+	write(t, root, "bomb.zip", zipOf(t, file{"inner.zip", b.Bytes()}))
 	write(t, root, "ok.env", []byte("GITHUB_TOKEN="+testtoken.New(12).GitHub("ghp_")+"\n"))
-	res := scan(t, root, archive.DefaultLimits())
+	res := scan(t, root, scanner.ExpandLimits{})
 	if !skippedWith(res, "bomb.zip", "ratio") {
 		t.Errorf("bomb not stopped by the ratio limit: %+v", res.Skipped)
 	}
 	if len(res.Findings) != 1 {
 		t.Errorf("findings %d, want the sibling's 1", len(res.Findings))
 	}
-	// With the ratio check off, the per-archive byte budget stops it.
-	lim := archive.DefaultLimits()
-	lim.MaxRatio = 0
-	lim.MaxArchiveBytes = 8 << 20
+	// With the ratio check out of reach, the per-archive byte budget
+	// stops it.
+	lim := scanner.ExpandLimits{MaxRatio: 1 << 40, MaxBytes: 8 << 20}
 	res = scan(t, root, lim)
 	if !skippedWith(res, "bomb.zip", "more than the limit") {
 		t.Errorf("bomb not stopped by the byte budget: %+v", res.Skipped)
@@ -257,7 +268,7 @@ func TestDepthLimit(t *testing.T) {
 	}
 	root := t.TempDir()
 	write(t, root, "nest.zip", data) // deep.env is 8 archives deep
-	lim := archive.DefaultLimits()
+	lim := scanner.ExpandLimits{}
 	res := scan(t, root, lim)
 	if len(res.Findings) != 0 {
 		t.Errorf("found past the depth limit: %v", findingsAt(res))
@@ -279,7 +290,7 @@ func TestEntryLimit(t *testing.T) {
 	}
 	root := t.TempDir()
 	write(t, root, "many.zip", zipOf(t, fs...))
-	lim := archive.DefaultLimits()
+	lim := scanner.ExpandLimits{}
 	lim.MaxEntries = 10
 	res := scan(t, root, lim)
 	if !skippedWith(res, "many.zip", "entries") {
@@ -290,7 +301,7 @@ func TestEntryLimit(t *testing.T) {
 func TestNotAnArchiveIsScannedAsText(t *testing.T) {
 	root := t.TempDir()
 	write(t, root, "fake.zip", []byte("GITHUB_TOKEN="+testtoken.New(14).GitHub("ghp_")+"\n"))
-	res := scan(t, root, archive.DefaultLimits())
+	res := scan(t, root, scanner.ExpandLimits{})
 	if !findingsAt(res)[filepath.Join(root, "fake.zip")] {
 		t.Errorf("text named .zip not scanned: %v %+v", findingsAt(res), res.Skipped)
 	}
@@ -338,5 +349,34 @@ func TestEngineExpanders(t *testing.T) {
 	}
 	if !skippedWith(res, "trunc.txt.gz", "gzip") {
 		t.Errorf("truncated gzip not reported: %+v", res.Skipped)
+	}
+}
+
+// A zip file on disk is read in place (random access), whatever its size;
+// a zip inside another stream is read into memory up to the expander's
+// limit, else reported.
+func TestZipOnDiskReadInPlace(t *testing.T) {
+	tok := testtoken.New(16).GitHub("ghp_")
+	line := []byte("GITHUB_TOKEN=" + tok + "\n")
+	filler := []byte(testtoken.New(17).Rand(2<<20, "b64"))
+	big := zipOf(t, file{"filler.txt", filler}, file{"conf/app.env", line})
+	root := t.TempDir()
+	write(t, root, "big.zip", big)
+	write(t, root, "outer.tar", tarOf(t, file{"lib/big.zip", big}))
+	set, err := rules.BuiltinSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := scanner.NewEngine(set, scanner.Options{Workers: 1, Expanders: archive.Expanders(1 << 20)})
+	res, err := eng.Run(context.Background(), dir.New([]string{root}, dir.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := findingsAt(res)
+	if !got[filepath.Join(root, "big.zip")+" > conf/app.env"] || len(got) != 1 {
+		t.Errorf("findings at %v", got)
+	}
+	if !skippedWith(res, "outer.tar > lib/big.zip", "in-memory limit") {
+		t.Errorf("nested zip past the in-memory limit not reported: %+v", res.Skipped)
 	}
 }

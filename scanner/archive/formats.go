@@ -14,12 +14,10 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/bzip2"
-	"compress/flate"
 	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
-	"path"
 	"strings"
 
 	"github.com/klauspost/compress/zstd"
@@ -101,23 +99,6 @@ func tarChecksumOK(h []byte) bool {
 	return want == sum && sum != 8*' '
 }
 
-// LooksLikeArchive says whether a file name is one this package may open,
-// by extension: the walk opens only these (content decides afterwards).
-func LooksLikeArchive(name string) bool {
-	n := strings.ToLower(path.Base(name))
-	for _, e := range zipNames {
-		if strings.HasSuffix(n, e) {
-			return true
-		}
-	}
-	for _, e := range []string{".tar", ".tgz", ".gz", ".tbz", ".tbz2", ".bz2", ".xz", ".txz", ".zst", ".tzst", ".zstd"} {
-		if strings.HasSuffix(n, e) {
-			return true
-		}
-	}
-	return false
-}
-
 // EmitFunc receives one member. It must consume r before returning if it
 // wants its bytes: r is only valid during the call.
 type EmitFunc func(name string, size int64, r io.Reader) error
@@ -136,39 +117,20 @@ func ReadZip(ra io.ReaderAt, size int64, entryLimit int, emit EmitFunc) error {
 		if f.FileInfo().IsDir() || !f.Mode().IsRegular() {
 			continue
 		}
-		rc, in, err := openEntry(f)
+		rc, err := f.Open()
 		if err != nil {
 			if err := emitErr(f.Name, err, emit); err != nil {
 				return err
 			}
 			continue
 		}
-		err = emit(f.Name, int64(f.UncompressedSize64), &ratioReader{r: &corruptReader{r: rc, format: "zip entry"}, count: in})
+		err = emit(f.Name, int64(f.UncompressedSize64), &corruptReader{r: rc, format: "zip entry"})
 		rc.Close()
 		if err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// openEntry opens a zip entry; for deflate it decompresses the raw data
-// itself so that the compressed bytes consumed so far are known to the
-// ratio check (the declared sizes may lie).
-func openEntry(f *zip.File) (io.ReadCloser, *countReader, error) {
-	if f.Method == zip.Deflate {
-		raw, err := f.OpenRaw()
-		if err != nil {
-			return nil, nil, err
-		}
-		in := &countReader{r: raw}
-		return flate.NewReader(in), in, nil
-	}
-	rc, err := f.Open()
-	if err != nil {
-		return nil, nil, err
-	}
-	return rc, &countReader{n: int64(f.CompressedSize64)}, nil
 }
 
 // MemberError is a member that could not be opened; the archive's other
@@ -232,37 +194,33 @@ func (t *tarMember) Read(b []byte) (int, error) {
 // ReadGzip emits the decompressed content of the gzip stream r, named
 // after the header's name, else name without its extension.
 func ReadGzip(r io.Reader, name string, emit EmitFunc) error {
-	in := &countReader{r: r}
-	zr, err := gzip.NewReader(in)
+	zr, err := gzip.NewReader(r)
 	if err != nil {
 		return fmt.Errorf("corrupt gzip: %w", err)
 	}
 	defer zr.Close()
 	inner := innerName(name, ".gz", ".tgz", ".tar")
-	return emitStream(inner, zr, in, "gzip", emit)
+	return emitStream(inner, zr, "gzip", emit)
 }
 
 // ReadBzip2 emits the decompressed content of the bzip2 stream r.
 func ReadBzip2(r io.Reader, name string, emit EmitFunc) error {
-	in := &countReader{r: r}
-	return emitStream(innerName(name, ".bz2", ".tbz2", ".tar", ".tbz", ".tar"), bzip2.NewReader(in), in, "bzip2", emit)
+	return emitStream(innerName(name, ".bz2", ".tbz2", ".tar", ".tbz", ".tar"), bzip2.NewReader(r), "bzip2", emit)
 }
 
 // ReadXz emits the decompressed content of the xz stream r.
 func ReadXz(r io.Reader, name string, emit EmitFunc) error {
-	in := &countReader{r: r}
-	zr, err := xz.NewReader(in)
+	zr, err := xz.NewReader(r)
 	if err != nil {
 		return fmt.Errorf("corrupt xz: %w", err)
 	}
-	return emitStream(innerName(name, ".xz", ".txz", ".tar"), zr, in, "xz", emit)
+	return emitStream(innerName(name, ".xz", ".txz", ".tar"), zr, "xz", emit)
 }
 
 // ReadZstd emits the decompressed content of the zstd stream r.
 func ReadZstd(r io.Reader, name string, emit EmitFunc) error {
-	in := &countReader{r: r}
 	// One goroutine and a bounded window: many archives may be open.
-	zr, err := zstd.NewReader(in, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(64<<20), zstd.WithDecoderLowmem(true))
+	zr, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(64<<20), zstd.WithDecoderLowmem(true))
 	if err != nil {
 		return fmt.Errorf("corrupt zstd: %w", err)
 	}
@@ -271,18 +229,13 @@ func ReadZstd(r io.Reader, name string, emit EmitFunc) error {
 	if strings.HasSuffix(strings.ToLower(name), ".zstd") {
 		n = name[:len(name)-5]
 	}
-	return emitStream(n, zr, in, "zstd", emit)
+	return emitStream(n, zr, "zstd", emit)
 }
 
-func emitStream(name string, zr io.Reader, in *countReader, format string, emit EmitFunc) error {
+func emitStream(name string, zr io.Reader, format string, emit EmitFunc) error {
 	cr := &corruptReader{r: zr, format: format}
-	rr := &ratioReader{r: cr, count: in}
-	err := emit(name, -1, rr)
-	switch {
-	case err != nil:
+	if err := emit(name, -1, cr); err != nil {
 		return err
-	case rr.err != nil:
-		return rr.err
 	}
 	return cr.err
 }
@@ -322,53 +275,6 @@ func innerName(name, ext, short, shortTo string, more ...string) string {
 		}
 	}
 	return name + "~" // the content of name, decompressed
-}
-
-// countReader counts the bytes read through it.
-type countReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countReader) Read(b []byte) (int, error) {
-	n, err := c.r.Read(b)
-	c.n += int64(n)
-	return n, err
-}
-
-// ratioFloor is how many expanded bytes any stream may produce before
-// the compression ratio is checked.
-const ratioFloor = 1 << 20
-
-// ratioReader stops a stream that expands more than MaxRatio times its
-// compressed size (in, or what count has read). MaxRatio is set by the
-// walker; 0 disables the check.
-type ratioReader struct {
-	r        io.Reader
-	in       int64
-	count    *countReader
-	out      int64
-	maxRatio int64
-	err      error
-}
-
-func (r *ratioReader) Read(b []byte) (int, error) {
-	if r.err != nil {
-		return 0, r.err
-	}
-	n, err := r.r.Read(b)
-	r.out += int64(n)
-	if r.maxRatio > 0 && r.out > ratioFloor {
-		in := r.in
-		if r.count != nil {
-			in = r.count.n
-		}
-		if r.out > r.maxRatio*max(in, 1) {
-			r.err = &LimitError{fmt.Sprintf("compression ratio above %d:1 (%d bytes from %d), possible zip bomb", r.maxRatio, r.out, in)}
-			return n, r.err
-		}
-	}
-	return n, err
 }
 
 // LimitError is a bomb-safety limit that stopped an archive.

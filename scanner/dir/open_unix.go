@@ -80,6 +80,26 @@ func (f *rawFile) Read(p []byte) (int, error) {
 	}
 }
 
+// ReadAt reads at an offset without moving the read position: a zip
+// archive is read in place, not into memory.
+func (f *rawFile) ReadAt(p []byte, off int64) (int, error) {
+	n := 0
+	for n < len(p) {
+		m, err := syscall.Pread(f.fd, p[n:], off+int64(n))
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return n, &os.PathError{Op: "read", Path: f.path, Err: err}
+		}
+		if m == 0 {
+			return n, io.EOF
+		}
+		n += m
+	}
+	return n, nil
+}
+
 // Size is the file's size when it was opened; the engine reads no further
 // than it needs to and so saves the read that would report the end.
 func (f *rawFile) Size() int64 { return f.size }

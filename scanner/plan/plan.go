@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/tokenscope/tokenscope/scanner"
-	"github.com/tokenscope/tokenscope/scanner/archive"
 	"github.com/tokenscope/tokenscope/scanner/dir"
 	"github.com/tokenscope/tokenscope/scanner/env"
 	gitsrc "github.com/tokenscope/tokenscope/scanner/git"
@@ -134,8 +133,6 @@ type Scan struct {
 	History        History
 	// MaxFileSize bounds the git blobs read whole.
 	MaxFileSize int64
-	// Archive bounds the archives opened inside trees and stdin.
-	Archive archive.Limits
 	// Shard keeps only this shard's items (the zero Shard keeps all).
 	Shard scanner.Shard
 	// Stdin, when set, is scanned as one file named StdinName.
@@ -151,7 +148,7 @@ func (s Scan) Sources(extra ...scanner.Source) ([]scanner.Source, error) {
 	var out []scanner.Source
 	if len(s.Paths) > 0 && !s.History.ReplacesWorkingTree() {
 		src := dir.New(s.Paths, dir.Options{FollowSymlinks: s.FollowSymlinks, Exclude: s.Exclude, Via: scanner.ViaWorkspace})
-		out = append(out, archive.Wrap(scanner.Sharded(src, s.Shard), s.Archive))
+		out = append(out, scanner.Sharded(src, s.Shard))
 	}
 	hist, err := HistorySources(s.Paths, s.History, s.MaxFileSize)
 	if err != nil {
@@ -161,7 +158,7 @@ func (s Scan) Sources(extra ...scanner.Source) ([]scanner.Source, error) {
 		out = append(out, scanner.Sharded(h, s.Shard))
 	}
 	if s.Stdin != nil {
-		out = append(out, archive.Wrap(scanner.Sharded(stdin.New(s.Stdin, s.StdinName), s.Shard), s.Archive))
+		out = append(out, scanner.Sharded(stdin.New(s.Stdin, s.StdinName), s.Shard))
 	}
 	return out, nil
 }

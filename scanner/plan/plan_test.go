@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tokenscope/tokenscope/scanner/archive"
 	"github.com/tokenscope/tokenscope/scanner/env"
 	"github.com/tokenscope/tokenscope/scanner/plan"
 )
@@ -37,7 +36,7 @@ func TestScanSources(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "a.txt"), []byte("a\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s := plan.Scan{Paths: []string{root}, History: plan.History{Mode: "auto", Backend: "auto"}, Archive: archive.DefaultLimits(),
+	s := plan.Scan{Paths: []string{root}, History: plan.History{Mode: "auto", Backend: "auto"},
 		Stdin: strings.NewReader("x"), StdinName: ".env"}
 	srcs, err := s.Sources(env.New(nil))
 	if err != nil {
