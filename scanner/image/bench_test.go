@@ -92,7 +92,7 @@ func BenchmarkImageScan(b *testing.B) {
 	}
 	set := mustSetB(b)
 	workers := runtime.GOMAXPROCS(0)
-	expanders := append(archive.Expanders(archive.DefaultLimits().MaxInMemory), scanner.UTF16(), binary.Strings())
+	expanders := append(archive.Expanders(archive.DefaultMaxInMemory), scanner.UTF16(), binary.Strings())
 	b.SetBytes(benchImg.bytes)
 	b.ReportAllocs()
 	var peakLive, peakHeap uint64
