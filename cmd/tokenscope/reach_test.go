@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/tokenscope/tokenscope/internal/testtoken"
+	"github.com/tokenscope/tokenscope/reach"
 	"github.com/tokenscope/tokenscope/scanner"
 	"github.com/tokenscope/tokenscope/scanner/plan"
 )
@@ -42,7 +43,7 @@ type reachJSON struct {
 		scanner.Finding
 		Radius string `json:"radius"`
 	} `json:"findings"`
-	Verdict verdict `json:"verdict"`
+	Verdict reach.Verdict `json:"verdict"`
 	Actions []struct {
 		Fingerprint string   `json:"fingerprint"`
 		Via         string   `json:"via"`
