@@ -54,8 +54,8 @@ func FuzzJWTsFind(f *testing.F) {
 }
 
 func FuzzConnURIsFind(f *testing.F) {
-	fuzzFind(f, detectors.ConnURIs{}, "postgres://postgres:Zx81kLmn02@db.prod/app",
-		"https://ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaa1@github.com", "mongodb+srv://a:b@c,d:e@f/?authSource=admin&password=x",
+	fuzzFind(f, detectors.ConnURIs{}, "postgres://postgres:Zx81kLmn02@db.prod/app", // tokenscope:allow fuzz seed
+		"https://ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaa1@github.com", "mongodb+srv://a:b@c,d:e@f/?authSource=admin&password=x", // tokenscope:allow fuzz seed
 		"redis://:@", "://@://:@")
 }
 
@@ -67,7 +67,7 @@ func FuzzGCPCredentialsFind(f *testing.F) {
 	}
 	fuzzFind(f, detectors.GCPCredentials{},
 		`{"type": "service_account", "project_id": "p", "private_key": "`+strings.ReplaceAll(key, "\n", `\n`)+`", "client_email": "a@p.iam.gserviceaccount.com"}`,
-		`{"type":"authorized_user","refresh_token":"1//0abcdefghijklmnopqrstuvwxyz0123456789"}`,
+		`{"type":"authorized_user","refresh_token":"1//0abcdefghijklmnopqrstuvwxyz0123456789"}`, // tokenscope:allow fuzz seed
 		`"type": "service_account" "private_key": "\"`,
 		base64.StdEncoding.EncodeToString([]byte(`{"type": "service_account", "private_key": "`+strings.ReplaceAll(key, "\n", `\n`)+`"}`)),
 		"ImF1dGhvcml6ZWRfdXNlciI=")

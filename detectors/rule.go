@@ -179,7 +179,7 @@ func (r *Rule) Find(window []byte, emit func(Candidate)) {
 			}
 		}
 		secret := string(window[lo:hi])
-		if r.denied(window[m[0]:m[1]]) {
+		if r.denied(window[m[0]:m[1]]) || notAValue(secret, r.spec.Literals) {
 			continue
 		}
 		if r.validate != nil && !r.validate(secret) {
@@ -423,4 +423,20 @@ func starts(re *syntax.Regexp) ([]string, bool) {
 		return cur, true
 	}
 	return []string{""}, false
+}
+
+// notAValue reports secrets that are no value at all: a template
+// placeholder ({{ .Values.token }}, {{rand 16 alnum}}) or one of the
+// rule's own key names (a list of names, as in the rule files
+// themselves: HASURA_GRAPHQL_ADMIN_SECRET', 'HASURA_ADMIN_SECRET').
+func notAValue(secret string, literals []string) bool {
+	if strings.Contains(secret, "{{") {
+		return true
+	}
+	for _, l := range literals {
+		if strings.EqualFold(strings.TrimRight(secret, "'\"`,"), l) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,8 @@
 package detectors
 
 import (
+	"crypto/sha256"
+	"fmt"
 	"testing"
 
 	"github.com/tokenscope/tokenscope/detectors/scope"
@@ -83,5 +85,28 @@ func TestValidAzureSAS(t *testing.T) {
 	}
 	if _, ok := Validator("azure-sas"); !ok {
 		t.Error("azure-sas is not a known validator")
+	}
+}
+
+// A template placeholder or one of the rule's own key names is not a
+// credential (the rule files and docs list both).
+func TestRuleSkipsTemplatesAndKeyNames(t *testing.T) {
+	r, err := CompileRule(RuleSpec{ID: "t-admin", Provider: "T", Kind: "k", Literals: []string{"T_ADMIN_SECRET", "T_SECRET"},
+		Pattern: `(?i:t_admin_secret|t_secret)["']?\s{0,3}[:=,]\s{0,3}["']?(?P<secret>[^\s"']{6,80})`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	value := fmt.Sprintf("%x", sha256.Sum256([]byte("t-admin")))[:16] // a real-looking value, made here
+	for text, want := range map[string]bool{
+		`T_ADMIN_SECRET={{ .Values.secret }}`:      false,
+		`T_ADMIN_SECRET={{rand 16 alnum}}`:         false,
+		`literals: ['T_ADMIN_SECRET', 'T_SECRET']`: false,
+		"T_ADMIN_SECRET=" + value:                  true,
+	} {
+		found := false
+		r.Find([]byte(text), func(Candidate) { found = true })
+		if found != want {
+			t.Errorf("%q: found %v, want %v", text, found, want)
+		}
 	}
 }
