@@ -33,15 +33,20 @@ func ValidBasicCredentials(b64 string) bool {
 	if !ok || pass == "" {
 		return false
 	}
+	if documentedExample(user) || documentedExample(pass) {
+		return false // RFC 6749's s6BhdRkqt3:gX1fBat3bV and the like
+	}
 	return !placeholderBasic(strings.ToLower(user), strings.ToLower(pass))
 }
 
 // placeholderBasic reports the user/password pairs documentation uses.
 func placeholderBasic(user, pass string) bool {
 	switch pass {
-	case "open sesame", "opensesame", "pass", "password", "passwd", "secret", "changeme", "example", "<password>", "${password}", "$password":
+	case "open sesame", "opensesame", "pass", "password", "passwd", "secret", "changeme", "example", "<password>", "${password}", "$password",
+		"hunter2":
 		return true
 	}
+
 	if strings.Trim(pass, "x*.") == "" {
 		return true // "xxxx", "****"
 	}

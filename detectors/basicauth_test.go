@@ -18,6 +18,8 @@ func TestValidBasicCredentials(t *testing.T) {
 		{enc("aladdin:opensesame"), false},
 		{enc("username:password"), false},
 		{enc("admin:xxxxxxxx"), false},
+		{enc("_token:hunter2"), false},        // go-containerregistry's diagram
+		{enc("s6BhdRkqt3:gX1fBat3bV"), false}, // RFC 6749 section 2.3.1
 		{enc("no colon at all"), false},
 		{enc("user:"), false},
 		{enc("us\x01er:pa\x02ss"), false},

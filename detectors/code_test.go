@@ -329,6 +329,19 @@ func TestGenericAssignments(t *testing.T) {
 		{`tokenizer = "` + v + `"`, want{}},
 		{`if password == "` + v + `" {`, want{}},
 		{"token: 1234567890", want{}},
+		// real trees' false alarms: RFC examples, keyboard mash, escaped
+		// and base64-wrapped placeholders, settings named after passwords
+		{`access_token="2YotnFZFEjr1zCsicMWpAA",`, want{}},
+		{`"instance": "https://example.com/acme/agreement/?token=W8Ih3PswD-8"`, want{}},
+		{`oauth_token=lsdkfol23w54jlksdef&oauth_token_secret=qwe089234lkjsdf`, want{}},
+		{`access_token = 'sdlfkj452'`, want{}},
+		{`refresh_token = "askfjh234as9sd8"`, want{}},
+		{`oauth_token="lock%26key"`, want{}},
+		{`password: bm90IG15IHJlYWwgcGFzc3dvcmQ=`, want{}},
+		{`#password_encryption = scram-sha-256	# scram-sha-256 or md5`, want{}},
+		// ...while real-shaped values in the same shapes stay findings
+		{"token=" + v + "&x=1", want{rule: "generic-secret-assignment", secret: v, sev: scope.SevMedium}},
+		{`DB_PASSWORD="` + pw + `"`, want{rule: "generic-password", secret: pw, sev: scope.SevMedium}},
 		{"api_key = true", want{}},
 		{"passwordLength = 12", want{}},
 		{`api_key = "<API_KEY>"`, want{}},

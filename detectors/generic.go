@@ -208,7 +208,8 @@ func secretName(name []byte) (password, ok bool) {
 		"help", "flag", "option", "options", "config", "settings", "set", "get", "list", "map",
 		"stream", "chan", "channel", "ch", "ok", "exists", "present", "missing", "kinds", "types",
 		"hex", "b64", "base64", "base58", "b58", "der", "pem", "bits", "algorithm", "alg", "curve", "seed",
-		"used", "last", "date", "time", "timestamp", "at", "updated", "created", "changed", "rotated", "age":
+		"used", "last", "date", "time", "timestamp", "at", "updated", "created", "changed", "rotated", "age",
+		"encryption", "scheme", "cipher", "strength", "complexity":
 		return false, false
 	}
 	return password, true
@@ -319,17 +320,15 @@ func genericValue(v string, privateKey bool) bool {
 		// a credential; wallet keys are written 0x...
 		return false
 	}
-	l := strings.ToLower(v)
-	for _, p := range []string{"example", "sample", "dummy", "changeme", "change_me", "change-me",
-		"placeholder", "your_", "your-", "yourtoken", "yoursecret", "yourkey", "xxxx", "****", "...",
-		"redacted", "replace", "insert", "fake", "mock", "here", "todo", "fixme", "test", "secret",
-		"passw", "token", "demo", "default", "${", "{{", "%s", "%v", "%d", "$(", "#{", "0000", "1234",
-		"abcd", "qwerty", "lorem", "foobar", "null", "none", "true", "false", ".go", ".py", ".js",
-		".json", ".yaml", ".yml", ".pem", ".key", ".txt", ".crt", ".env", "->", "::", "&&", "||", "==",
-		"credential", "private", "insecure", "apikey", "accesskey", "secretkey"} {
-		if strings.Contains(l, p) {
-			return false
-		}
+	if documentedExample(v) || keyboardMash(v) || base64Prose(v) {
+		return false
+	}
+	if d, ok := percentDecoded(v); ok {
+		// a URL-escaped value ("lock%26key") is judged by what it says
+		return genericValue(d, privateKey)
+	}
+	if placeholderWord(strings.ToLower(v)) {
+		return false
 	}
 	h := Entropy(v)
 	switch {
@@ -339,6 +338,23 @@ func genericValue(v string, privateKey bool) bool {
 		return h >= 3.2
 	}
 	return h >= 3.5
+}
+
+// placeholderWord reports lower-cased values holding a placeholder marker,
+// a secret-sounding word, a template or code.
+func placeholderWord(l string) bool {
+	for _, p := range []string{"example", "sample", "dummy", "changeme", "change_me", "change-me",
+		"placeholder", "your_", "your-", "yourtoken", "yoursecret", "yourkey", "xxxx", "****", "...",
+		"redacted", "replace", "insert", "fake", "mock", "here", "todo", "fixme", "test", "secret",
+		"passw", "token", "demo", "default", "${", "{{", "%s", "%v", "%d", "$(", "#{", "0000", "1234",
+		"abcd", "qwerty", "lorem", "foobar", "null", "none", "true", "false", ".go", ".py", ".js",
+		".json", ".yaml", ".yml", ".pem", ".key", ".txt", ".crt", ".env", "->", "::", "&&", "||", "==",
+		"credential", "private", "insecure", "apikey", "accesskey", "secretkey"} {
+		if strings.Contains(l, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // upperSnake reports CONSTANT_NAMES.
