@@ -240,3 +240,26 @@ func TestMergeMissingShard(t *testing.T) {
 		}
 	}
 }
+
+// A shard that owns only a skipped item (here a fifo, never opened) did
+// its share and exits 0 (runJSON fails the test on exit 2); the fifo is
+// reported once, by the shard that owns it.
+func TestShardOwningOnlySkippedItems(t *testing.T) {
+	root := t.TempDir()
+	if err := mkfifo(filepath.Join(root, "pipe")); err != nil {
+		t.Skipf("no fifos here: %v", err)
+	}
+	skipped := 0
+	for k := 1; k <= 2; k++ {
+		b := runJSON(t, nil, "scan", "--history", "none", "--fail-on", "none", "--shard", fmt.Sprintf("%d/2", k), root)
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		sk, _ := m["skipped"].([]any)
+		skipped += len(sk)
+	}
+	if skipped != 1 {
+		t.Fatalf("the two shards skipped %d items, want the fifo once", skipped)
+	}
+}
