@@ -23,7 +23,8 @@ func TestRadiusFollowsScope(t *testing.T) {
 		want reporters.Radius
 	}{
 		{scope.Scope{Access: scope.AccessWrite, Reach: scope.ReachAccount, Destructive: true}, reporters.RadiusDestroy},
-		{scope.Scope{Access: scope.AccessAdmin, Reach: scope.ReachOrg}, reporters.RadiusBroad},
+		{scope.Scope{Access: scope.AccessAdmin, Reach: scope.ReachOrg}, reporters.RadiusDestroy}, // critical
+		{scope.Scope{Access: scope.AccessWrite, Reach: scope.ReachOrg}, reporters.RadiusBroad},
 		{scope.Scope{Access: scope.AccessRead, Reach: scope.ReachResource}, reporters.RadiusNarrow},
 		{scope.Scope{Access: scope.AccessWrite, Reach: scope.ReachAccount, Env: scope.EnvTest, Destructive: true}, reporters.RadiusHarmless},
 		{scope.Scope{Access: scope.AccessNone}, reporters.RadiusHarmless},

@@ -28,17 +28,20 @@ func Radii() []BlastRadius {
 // Radius returns the blast radius group of a scope:
 //
 //	test, expired or public  access none, env test, or lifetime expired
-//	can destroy              destructive (and none of the above)
-//	can write broadly        severity high or critical without being
-//	                         destructive: admin anywhere, or write (or
-//	                         unknown access) at account or org reach
+//	can destroy              destructive, or critical (admin over a whole
+//	                         account or more: it can delete what it
+//	                         administers), and none of the above
+//	can write broadly        severity high without being destructive:
+//	                         admin on one project, or write (or unknown
+//	                         access) at account or org reach
 //	read-only or narrow      everything else
 func Radius(s Scope) BlastRadius {
 	s = s.Normalize()
 	switch {
 	case s.Access == AccessNone || s.Env == EnvTest || s.Lifetime == LifetimeExpired:
 		return RadiusHarmless
-	case s.Destructive:
+	case s.Destructive || s.Severity() == SevCritical:
+		// a critical finding is never listed below a high one
 		return RadiusDestroy
 	case s.Severity() >= SevHigh:
 		return RadiusWriteBroad
