@@ -106,8 +106,8 @@ func TestRadius(t *testing.T) {
 		{Scope{Access: AccessWrite, Reach: ReachAccount, Lifetime: LifetimeExpired}, RadiusHarmless},
 		{Scope{Access: AccessWrite, Reach: ReachResource, Destructive: true}, RadiusDestroy},
 		{Scope{Destructive: true}, RadiusDestroy},
-		{Scope{Access: AccessAdmin, Reach: ReachAccount}, RadiusDestroy}, // critical: never below a high finding
-		{Scope{Access: AccessAdmin, Lifetime: LifetimeLongLived}, RadiusDestroy},  // an admin private key (~/.ssh/root key)
+		{Scope{Access: AccessAdmin, Reach: ReachAccount}, RadiusDestroy},         // critical: never below a high finding
+		{Scope{Access: AccessAdmin, Lifetime: LifetimeLongLived}, RadiusDestroy}, // an admin private key (~/.ssh/root key)
 		{Scope{Access: AccessAdmin, Reach: ReachProject}, RadiusWriteBroad},
 		{Scope{Access: AccessWrite, Reach: ReachOrg}, RadiusWriteBroad},
 		{Scope{Reach: ReachAccount}, RadiusWriteBroad},
