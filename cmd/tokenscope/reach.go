@@ -9,11 +9,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tokenscope/tokenscope/config"
 	"github.com/tokenscope/tokenscope/detectors/scope"
 	"github.com/tokenscope/tokenscope/policy"
 	"github.com/tokenscope/tokenscope/reach"
 	"github.com/tokenscope/tokenscope/reporters"
-	"github.com/tokenscope/tokenscope/rules"
 	"github.com/tokenscope/tokenscope/scanner"
 	"github.com/tokenscope/tokenscope/scanner/env"
 	"github.com/tokenscope/tokenscope/scanner/home"
@@ -38,6 +38,10 @@ type ReachOptions struct {
 	HomeIsDefault bool
 	// FingerprintKeyFile is --fingerprint-key-file (see newFingerprinter).
 	FingerprintKeyFile string
+	Verify             VerifyOptions
+	// Project holds the config and baseline flags: the config is looked
+	// for at the workspace's root, baseline paths are relative to it.
+	Project ProjectOptions
 }
 
 // newCmdReach builds `tokenscope reach`.
@@ -60,7 +64,8 @@ configurations) and in the environment it would inherit. Each is rated by
 blast radius, with what to do about it.
 
 Read-only: nothing is written, no credential helper or kubeconfig exec
-plugin is run, nothing is sent anywhere. Secrets are redacted unless
+plugin is run, nothing is sent anywhere (unless --verify: then each
+credential goes to its issuer's host only). Secrets are redacted unless
 --show-secrets is given.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
@@ -100,6 +105,9 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 				}
 			}
 			opts.Progress = !noProgress && s.ErrTTY
+			if err := opts.Verify.check(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -118,6 +126,9 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 	f.BoolVar(&noProgress, "no-progress", false, "never show the progress line on standard error")
 	addHistoryFlags(f, &opts.History)
 	addFingerprintFlag(f, &opts.FingerprintKeyFile)
+	addVerifyFlags(f, &opts.Verify)
+	addProjectFlags(f, &opts.Project)
+	f.Lookup("config").Usage = "read this config file instead of the workspace's " + config.FileName + " (see docs/config.md)"
 	f.BoolVar(&noHistory, "no-history", false, "leave out the workspace's git history (same as --history=none)")
 	// scan's partial-history modes make no sense for reach: rejected, and
 	// kept out of the help
@@ -147,7 +158,11 @@ func runReach(cmd *cobra.Command, s *Streams, opts *ReachOptions) error {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	fp, err := newFingerprinter(s, opts.FingerprintKeyFile)
+	proj, err := loadProjectFor(cmd, s, projectSpec{
+		Project: opts.Project, FingerprintKeyFile: opts.FingerprintKeyFile,
+		Roots: []string{opts.Workspace}, Discover: true,
+		FailOn: &opts.FailOn, MaxFileSize: &opts.MaxFileSize,
+	})
 	if err != nil {
 		return err
 	}
@@ -155,9 +170,13 @@ func runReach(cmd *cobra.Command, s *Streams, opts *ReachOptions) error {
 	if err := checkOutput(opts.Output); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	set, err := rules.BuiltinSet()
+	set, infos, err := proj.detectorSet()
 	if err != nil {
-		return fmt.Errorf("loading rules: %w", err)
+		return err
+	}
+	var raw *scanner.RawSecrets // only with --verify: no raw secret is kept otherwise
+	if opts.Verify.On {
+		raw = scanner.NewRawSecrets()
 	}
 	prog := newProgress(s, opts.Progress)
 	eng := scanner.NewEngine(set, scanner.Options{
@@ -166,7 +185,9 @@ func runReach(cmd *cobra.Command, s *Streams, opts *ReachOptions) error {
 		ShowSecrets:   opts.ShowSecrets,
 		Progress:      prog.update,
 		Expanders:     defaultExpanders(scanner.DefaultMaxDepth),
-		Fingerprinter: fp,
+		Fingerprinter: proj.fp,
+		Raw:           raw,
+		Allow:         proj.allowHook(),
 		// the store, workspace, home-store and environment formats: what
 		// only a file's structure or a variable's name says is a credential
 		Formats: append(home.ReachFormats(), env.Format()),
@@ -181,21 +202,21 @@ func runReach(cmd *cobra.Command, s *Streams, opts *ReachOptions) error {
 		// interrupted: report what was found so far, marked incomplete
 	}
 	reach.Finish(res, rp, opts.Home)
-	newPolicy(opts.FailOn).Apply(res)
-	v := reach.NewVerdict(res, rp.Home.Stores())
-	infos, ierr := ruleInfos()
-	if ierr != nil {
-		return ierr
+	verified, verr := proj.finish(cmd.Context(), opts.FailOn, &opts.Verify, res, raw, err)
+	if verr != nil {
+		return verr
 	}
+	v := reach.NewVerdict(res, rp.Home.Stores())
 	cwd, _ := os.Getwd()
 	run := reporters.Run{
 		ToolName: "tokenscope", ToolVersion: version, Command: "reach",
 		Roots: []string{opts.Workspace, opts.Home}, Rules: infos, FailOn: opts.FailOn,
 		ShowSecrets: opts.ShowSecrets, Color: s.colorAllowed() && opts.Output == "", BaseDir: cwd,
-		Incomplete: err != nil, FingerprintScheme: fp.Scheme(),
+		Incomplete: err != nil, FingerprintScheme: proj.fp.Scheme(),
+		Verify: verified, Notices: proj.finalNotices(), ShowSuppressed: opts.Project.ShowSuppressed,
 	}
 	rerr := reachReport(s, opts, run, res, v)
-	warnRunLocal(s, fp)
+	warnRunLocal(s, proj.fp)
 	if err != nil {
 		return &exitError{code: exitInterrupted, err: fmt.Errorf("reach interrupted: %w", err)}
 	}

@@ -279,17 +279,10 @@ func scanProject(cmd *cobra.Command, s *Streams, opts *ScanOptions) (*scanned, e
 		}
 		// interrupted: report what was found so far, marked incomplete
 	}
-	newPolicy(opts.FailOn, proj.suppressors(res)...).Apply(res)
-	var verified *reporters.VerifyInfo
-	if opts.Verify.On && err == nil {
-		// after the policy stage: a suppressed finding, or one of a
-		// disabled rule, is never sent to its issuer
-		if verified, err = runVerify(cmd.Context(), &opts.Verify, res, raw); err != nil {
-			return nil, err
-		}
-		newPolicy(opts.FailOn).Apply(res) // verified severities: FailsRun again
+	verified, verr := proj.finish(cmd.Context(), opts.FailOn, &opts.Verify, res, raw, err)
+	if verr != nil {
+		return nil, verr
 	}
-	raw.Clear()
 	return &scanned{res: res, infos: infos, roots: roots, notices: proj.finalNotices(), verified: verified, interrupted: err, project: proj}, nil
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -11,7 +12,9 @@ import (
 	"github.com/tokenscope/tokenscope/baseline"
 	"github.com/tokenscope/tokenscope/config"
 	"github.com/tokenscope/tokenscope/detectors"
+	"github.com/tokenscope/tokenscope/detectors/scope"
 	"github.com/tokenscope/tokenscope/policy"
+	"github.com/tokenscope/tokenscope/reporters"
 	"github.com/tokenscope/tokenscope/rules"
 	"github.com/tokenscope/tokenscope/scanner"
 )
@@ -52,15 +55,40 @@ type project struct {
 	stale   []baseline.Entry
 }
 
+// projectSpec is what loadProjectFor needs from a command: scan, scan
+// image and reach share the config, baseline and policy stage this way.
+type projectSpec struct {
+	Project            ProjectOptions
+	FingerprintKeyFile string
+	// Roots are the scanned roots baseline paths are relative to;
+	// Discover looks for the config at the root of a single one.
+	Roots    []string
+	Discover bool
+	Sharded  bool
+	// The flags a config may give defaults to; nil: the command has none.
+	FailOn          *scope.Level
+	MaxFileSize     *int64
+	MaxArchiveDepth *int
+}
+
 // loadProject reads the config and the baseline, and applies the
 // config's defaults to the flags the user did not set.
 func loadProject(cmd *cobra.Command, s *Streams, opts *ScanOptions) (*project, error) {
-	fp, err := newFingerprinter(s, opts.FingerprintKeyFile)
+	return loadProjectFor(cmd, s, projectSpec{
+		Project: opts.Project, FingerprintKeyFile: opts.FingerprintKeyFile,
+		Roots: opts.Paths, Discover: true, Sharded: opts.Shard.Active(),
+		FailOn: &opts.FailOn, MaxFileSize: &opts.MaxFileSize, MaxArchiveDepth: &opts.MaxArchiveDepth,
+	})
+}
+
+// loadProjectFor is loadProject for any command (see projectSpec).
+func loadProjectFor(cmd *cobra.Command, s *Streams, sp projectSpec) (*project, error) {
+	fp, err := newFingerprinter(s, sp.FingerprintKeyFile)
 	if err != nil {
 		return nil, err
 	}
-	p := &project{roots: opts.Paths, fp: fp, sharded: opts.Shard.Active()}
-	po := opts.Project
+	p := &project{roots: sp.Roots, fp: fp, sharded: sp.Sharded}
+	po := sp.Project
 	switch {
 	case po.NoConfig && po.Config != "":
 		return nil, usageErr("--config and --no-config contradict each other")
@@ -71,8 +99,8 @@ func loadProject(cmd *cobra.Command, s *Streams, opts *ScanOptions) (*project, e
 			return nil, usageErr("--config: %v", err)
 		}
 		p.cfg = cfg
-	case len(opts.Paths) == 1:
-		cfg, notice, err := config.Discover(opts.Paths[0])
+	case sp.Discover && len(sp.Roots) == 1:
+		cfg, notice, err := config.Discover(sp.Roots[0])
 		if err != nil {
 			return nil, usageErr("%v", err)
 		}
@@ -83,14 +111,14 @@ func loadProject(cmd *cobra.Command, s *Streams, opts *ScanOptions) (*project, e
 	}
 	if c := p.cfg; c != nil {
 		changed := func(name string) bool { return cmd != nil && cmd.Flags().Changed(name) }
-		if c.FailOn != nil && !changed("fail-on") {
-			opts.FailOn = *c.FailOn
+		if c.FailOn != nil && sp.FailOn != nil && !changed("fail-on") {
+			*sp.FailOn = *c.FailOn
 		}
-		if c.MaxFileSize > 0 && !changed("max-file-size") {
-			opts.MaxFileSize = c.MaxFileSize
+		if c.MaxFileSize > 0 && sp.MaxFileSize != nil && !changed("max-file-size") {
+			*sp.MaxFileSize = c.MaxFileSize
 		}
-		if c.MaxArchiveDepth != nil && !changed("max-archive-depth") {
-			opts.MaxArchiveDepth = *c.MaxArchiveDepth
+		if c.MaxArchiveDepth != nil && sp.MaxArchiveDepth != nil && !changed("max-archive-depth") {
+			*sp.MaxArchiveDepth = *c.MaxArchiveDepth
 		}
 		p.disabled = c.Disabled()
 	}
@@ -171,8 +199,18 @@ func (p *project) rel(path string) string {
 	return baseline.RelPath(best, path)
 }
 
-// location is a finding's place in a baseline.
+// location is a finding's place in a baseline. In an image it is the
+// place inside the image (the file, an archive member in it, or config:Env
+// ...): neither the image's digest nor the layer's, so that an accepted
+// finding stays accepted in the next build of the image.
 func (p *project) location(o scanner.Origin) string {
+	if o.Kind == scanner.KindImage {
+		var parts []string
+		if len(o.Chain) > 2 {
+			parts = o.Chain[2:]
+		}
+		return strings.Join(append(append([]string(nil), parts...), o.Path), "!")
+	}
 	if len(o.Chain) == 0 {
 		return p.rel(o.Path)
 	}
@@ -183,6 +221,12 @@ func (p *project) location(o scanner.Origin) string {
 // allowPath is the path allowlists match: the file in the tree (the
 // outermost archive for a member).
 func (p *project) allowPath(o scanner.Origin) string {
+	if o.Kind == scanner.KindImage { // the file in the image
+		if len(o.Chain) > 2 {
+			return o.Chain[2]
+		}
+		return o.Path
+	}
 	if len(o.Chain) > 0 {
 		return p.rel(o.Chain[0])
 	}
@@ -281,4 +325,24 @@ func (p *project) finalNotices() []string {
 			p.basePath, n, map[bool]string{true: "y", false: "ies"}[n == 1], p.basePath))
 	}
 	return out
+}
+
+// finish is the stage after the engine, shared by scan, scan image and
+// reach: the policy (disabled rules, inline allows, allowlists, baseline),
+// then --verify and --only-live when asked and the scan was not
+// interrupted (runErr nil). raw is cleared.
+func (p *project) finish(ctx context.Context, failOn scope.Level, vo *VerifyOptions, res *scanner.Result, raw *scanner.RawSecrets, runErr error) (*reporters.VerifyInfo, error) {
+	defer raw.Clear()
+	newPolicy(failOn, p.suppressors(res)...).Apply(res)
+	if !vo.On || runErr != nil {
+		return nil, nil
+	}
+	// after the policy stage: a suppressed finding, or one of a disabled
+	// rule, is never sent to its issuer
+	verified, err := runVerify(ctx, vo, res, raw)
+	if err != nil {
+		return nil, err
+	}
+	newPolicy(failOn).Apply(res) // verified severities: FailsRun again
+	return verified, nil
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/tokenscope/tokenscope/detectors/scope"
 	"github.com/tokenscope/tokenscope/reporters"
-	"github.com/tokenscope/tokenscope/rules"
 	"github.com/tokenscope/tokenscope/scanner"
 	"github.com/tokenscope/tokenscope/scanner/image"
 )
@@ -32,6 +31,10 @@ type ImageOptions struct {
 	Category        string
 	// FingerprintKeyFile is --fingerprint-key-file (see newFingerprinter).
 	FingerprintKeyFile string
+	Verify             VerifyOptions
+	// Project holds --config, --baseline and --show-suppressed (an image
+	// has no repository root: no config is discovered).
+	Project ProjectOptions
 }
 
 // newCmdScanImage builds `scan image`. A directory literally named
@@ -95,6 +98,9 @@ it; 2 usage error, or nothing could be scanned (no image could be opened);
 				return usageErr("--registry-timeout: %s is not a positive duration", opts.RegistryTimeout)
 			}
 			opts.Progress = !noProgress && s.ErrTTY
+			if err := opts.Verify.check(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -114,6 +120,10 @@ it; 2 usage error, or nothing could be scanned (no image could be opened);
 	addFingerprintFlag(f, &opts.FingerprintKeyFile)
 	f.BoolVar(&opts.Insecure, "insecure-registry", false, "allow plain HTTP and unverified TLS certificates for the registry (local and development registries only)")
 	f.DurationVar(&opts.RegistryTimeout, "registry-timeout", image.DefaultTimeout, "give up on a registry that has not answered (manifests, config) within this time, or whose layer download stalls this long")
+	addVerifyFlags(f, &opts.Verify)
+	addProjectFlags(f, &opts.Project)
+	f.Lookup("config").Usage = "read this config file (see docs/config.md); none is looked for: an image has no repository root"
+	_ = f.MarkHidden("no-config") // nothing is discovered: there is nothing to turn off
 	return cmd
 }
 
@@ -132,7 +142,10 @@ func checkPlatform(p string) error {
 }
 
 func runScanImage(cmd *cobra.Command, s *Streams, opts *ImageOptions) error {
-	fp, err := newFingerprinter(s, opts.FingerprintKeyFile)
+	proj, err := loadProjectFor(cmd, s, projectSpec{
+		Project: opts.Project, FingerprintKeyFile: opts.FingerprintKeyFile,
+		FailOn: &opts.FailOn, MaxFileSize: &opts.MaxFileSize,
+	})
 	if err != nil {
 		return err
 	}
@@ -140,9 +153,13 @@ func runScanImage(cmd *cobra.Command, s *Streams, opts *ImageOptions) error {
 	if err := checkOutput(opts.Output); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	set, err := rules.BuiltinSet()
+	set, infos, err := proj.detectorSet()
 	if err != nil {
-		return fmt.Errorf("loading rules: %w", err)
+		return err
+	}
+	var raw *scanner.RawSecrets // only with --verify: no raw secret is kept otherwise
+	if opts.Verify.On {
+		raw = scanner.NewRawSecrets()
 	}
 	prog := newProgress(s, opts.Progress)
 	eng := scanner.NewEngine(set, scanner.Options{
@@ -151,7 +168,9 @@ func runScanImage(cmd *cobra.Command, s *Streams, opts *ImageOptions) error {
 		ShowSecrets:   opts.ShowSecrets,
 		Progress:      prog.update,
 		Expanders:     defaultExpanders(scanner.DefaultMaxDepth),
-		Fingerprinter: fp,
+		Fingerprinter: proj.fp,
+		Raw:           raw,
+		Allow:         proj.allowHook(),
 		Formats:       scanFormats(set),
 	})
 	src := image.New(opts.Refs, image.Options{
@@ -170,19 +189,19 @@ func runScanImage(cmd *cobra.Command, s *Streams, opts *ImageOptions) error {
 		}
 		// interrupted: report what was found so far, marked incomplete
 	}
-	newPolicy(opts.FailOn).Apply(res)
-	infos, ierr := ruleInfos()
-	if ierr != nil {
-		return ierr
+	verified, verr := proj.finish(cmd.Context(), opts.FailOn, &opts.Verify, res, raw, err)
+	if verr != nil {
+		return verr
 	}
 	cwd, _ := os.Getwd()
 	rerr := report(s, opts.Format, opts.Output, reporters.Run{
 		ToolName: "tokenscope", ToolVersion: version, Command: "scan image",
 		Category: opts.Category, Roots: opts.Refs, Rules: infos, FailOn: opts.FailOn,
 		ShowSecrets: opts.ShowSecrets, Color: s.colorAllowed() && opts.Output == "",
-		BaseDir: cwd, Incomplete: err != nil, FingerprintScheme: fp.Scheme(),
+		BaseDir: cwd, Incomplete: err != nil, FingerprintScheme: proj.fp.Scheme(),
+		Verify: verified, Notices: proj.finalNotices(), ShowSuppressed: opts.Project.ShowSuppressed,
 	}, res)
-	warnRunLocal(s, fp)
+	warnRunLocal(s, proj.fp)
 	if err != nil {
 		return &exitError{code: exitInterrupted, err: fmt.Errorf("scan interrupted: %w", err)}
 	}
