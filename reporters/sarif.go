@@ -422,7 +422,7 @@ func ruleName(id string) string {
 }
 
 func shortDescription(inf detectors.Info) string {
-	s := strings.TrimSpace(inf.Provider + " " + inf.Kind)
+	s := Title(inf.Provider, inf.Kind)
 	if s == "" {
 		s = inf.ID
 	}
@@ -624,7 +624,7 @@ func sarifSuppressionsOf(f scanner.Finding) []sarifSuppression {
 // (critical): write, account-wide, long-lived, can destroy repositories."
 func resultMessage(f scanner.Finding) string {
 	var b strings.Builder
-	b.WriteString(strings.TrimSpace(f.Provider + " " + f.Kind))
+	b.WriteString(Title(f.Provider, f.Kind))
 	b.WriteString(" " + f.Redacted)
 	if f.Key != "" {
 		b.WriteString(" in " + f.Key)

@@ -103,7 +103,10 @@ func (t Terminal) Report(w io.Writer, run Run, res *scanner.Result) error {
 }
 
 func (t Terminal) writeFinding(w io.Writer, st *Styles, run Run, f scanner.Finding) {
-	title := st.Bold(Escape(f.Provider)) + " " + Escape(f.Kind) + " " + st.Dim("("+Escape(f.RuleID)+")")
+	title := Escape(f.Kind) + " " + st.Dim("("+Escape(f.RuleID)+")")
+	if p, _ := titleParts(f.Provider, f.Kind); p != "" {
+		title = st.Bold(Escape(p)) + " " + title
+	}
 	fmt.Fprintf(w, " %s %s\n", st.Badge(f.Severity), st.Wrap(title, labelWidth))
 	detail := func(label, value string) {
 		if value == "" {

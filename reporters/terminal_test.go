@@ -137,3 +137,17 @@ func TestTerminalHooks(t *testing.T) {
 		t.Errorf("header not styled with colour on: %q", out[:20])
 	}
 }
+
+// "Private key EC private key" read twice: a kind that names its provider
+// is shown alone.
+func TestTitleNotDoubled(t *testing.T) {
+	for _, c := range [][3]string{
+		{"Private key", "EC private key (SEC1)", "EC private key (SEC1)"},
+		{"GitHub", "classic personal access token", "GitHub classic personal access token"},
+		{"", "credential", "credential"},
+	} {
+		if got := reporters.Title(c[0], c[1]); got != c[2] {
+			t.Errorf("Title(%q, %q) = %q, want %q", c[0], c[1], got, c[2])
+		}
+	}
+}
