@@ -226,6 +226,7 @@ func runReach(cmd *cobra.Command, s *Streams, opts *ReachOptions) error {
 // reachReport writes the report with the verdict and the actions, then
 // takes the exit code from the policy stage's FailsRun.
 func reachReport(s *Streams, opts *ReachOptions, run reporters.Run, res *scanner.Result, v reach.Verdict) error {
+	run.Width = s.reportWidth(opts.Output, run.Width)
 	var buf bytes.Buffer
 	switch opts.Format {
 	case "json":

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -36,11 +38,32 @@ type Streams struct {
 	Env func(string) string
 	// Environ lists the environment, for `reach`.
 	Environ func() []string
+	// OutWidth is the width of the terminal Out writes to, in columns; 0
+	// when Out is no terminal or its width is unknown.
+	OutWidth int
+}
+
+// reportWidth is the width a terminal report wraps to: the terminal's
+// when the report goes to it (COLUMNS, when set, wins, as for ls), else
+// the reporter's default; a report written to a file keeps the default.
+func (s *Streams) reportWidth(output string, set int) int {
+	if set > 0 || output != "" && output != "-" || !s.OutTTY {
+		return set
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(s.Env("COLUMNS"))); err == nil && n > 0 {
+		return n
+	}
+	return s.OutWidth
 }
 
 func systemStreams() *Streams {
+	width := 0
+	if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 0 {
+		width = w
+	}
 	return &Streams{
-		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+		OutWidth: width,
+		In:       os.Stdin, Out: os.Stdout, Err: os.Stderr,
 		OutTTY:  term.IsTerminal(int(os.Stdout.Fd())),
 		ErrTTY:  term.IsTerminal(int(os.Stderr.Fd())),
 		Env:     os.Getenv,

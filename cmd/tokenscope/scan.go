@@ -289,6 +289,7 @@ func scanProject(cmd *cobra.Command, s *Streams, opts *ScanOptions) (*scanned, e
 // report writes the report, then takes the exit code from the policy
 // stage's FailsRun.
 func report(s *Streams, format, output string, run reporters.Run, res *scanner.Result) error {
+	run.Width = s.reportWidth(output, run.Width)
 	rep, err := reporters.New(format)
 	if err != nil {
 		return usageErr("%v", err)
