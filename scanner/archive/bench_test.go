@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -28,11 +29,11 @@ import (
 
 // benchMembers and benchMemberSize shape the generated archives: 128
 // members of 1 MiB of source-like text (128 MiB expanded), one holding a
-// token.
-const (
-	benchMembers    = 128
-	benchMemberSize = 1 << 20
-)
+// token. TOKENSCOPE_BENCH_ARCHIVE_MB sets the expanded size in MiB (one
+// member a MiB), e.g. 1536 for an archive of over 500 MB.
+var benchMembers = 128
+
+const benchMemberSize = 1 << 20
 
 // sourceLike writes n bytes of Go-like lines with random identifiers and
 // numbers (gzip packs it about 3:1, like real source).
@@ -137,6 +138,14 @@ func benchDir(b *testing.B, name string) (string, int64) {
 }
 
 func TestMain(m *testing.M) {
+	if v := os.Getenv("TOKENSCOPE_BENCH_ARCHIVE_MB"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			fmt.Fprintf(os.Stderr, "TOKENSCOPE_BENCH_ARCHIVE_MB=%q: want a positive number of MiB\n", v)
+			os.Exit(2)
+		}
+		benchMembers = n
+	}
 	code := m.Run()
 	if benchDirs.root != "" {
 		os.RemoveAll(benchDirs.root)
@@ -154,6 +163,9 @@ func benchArchive(b *testing.B, name string) {
 	expanded := int64(benchMembers * benchMemberSize)
 	b.SetBytes(expanded) // MB/s of content scanned
 	b.ReportAllocs()
+	// The peak RSS of the scans alone: the kernel's high-water mark is
+	// reset after the archive was generated (Linux; elsewhere no metric).
+	resetPeakRSS := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
 	b.ResetTimer()
 	cpu0 := cpuTime()
 	for i := 0; i < b.N; i++ {
@@ -167,6 +179,9 @@ func benchArchive(b *testing.B, name string) {
 	}
 	cpu := cpuTime() - cpu0
 	b.ReportMetric(float64(size)/1e6, "MB-archive")
+	if rss := peakRSS(); resetPeakRSS && rss > 0 {
+		b.ReportMetric(float64(rss)/(1<<20), "MiB-peak-RSS")
+	}
 	if cpu > 0 {
 		b.ReportMetric(float64(expanded)*float64(b.N)/1e6/cpu.Seconds(), "MB/cpu-s")
 	}
@@ -187,4 +202,23 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// peakRSS is the process's peak resident set (VmHWM) in bytes, 0 when
+// /proc does not say.
+func peakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err != nil {
+				return 0
+			}
+			return kb << 10
+		}
+	}
+	return 0
 }
