@@ -221,6 +221,11 @@ func writeSummary(w io.Writer, st *Styles, run Run, res *scanner.Result, shown [
 			break
 		}
 		p := s.Path
+		if s.Origin != nil && len(s.Origin.Chain) > 0 {
+			// A member of an archive or image: name the containers too, or
+			// "zeros.bin" alone does not say where to look.
+			p = OriginText(*s.Origin)
+		}
 		if p == "" {
 			p = "(source)"
 		}

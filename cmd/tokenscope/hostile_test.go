@@ -239,6 +239,11 @@ func TestHostileInputs(t *testing.T) {
 	skipped("broken.gz", "corrupt")
 	skipped("broken.zip", "corrupt")
 
+	// The terminal names the archive a skipped member lives in.
+	if !bytes.Contains(outs["terminal"], []byte("bomb.zip!/inner.zip!/zeros.bin: expansion budget")) {
+		t.Errorf("terminal does not say where the bomb is:\n%s", outs["terminal"])
+	}
+
 	// The terminal and SARIF reports name the sibling too.
 	for _, format := range []string{"terminal", "sarif"} {
 		if !bytes.Contains(outs[format], []byte(".env")) {
@@ -264,4 +269,51 @@ func rawControl(b []byte) int {
 		}
 	}
 	return bytes.Index(b, []byte("\u202e"))
+}
+
+// With --follow-symlinks, a loop (a -> b -> a, and a directory link to its
+// parent) ends, and links out of the root are still never followed.
+func TestHostileSymlinksFollowed(t *testing.T) {
+	root, outside := t.TempDir(), t.TempDir()
+	gen := testtoken.New(8)
+	in, leak := gen.GitHub("ghp_"), gen.GitHub("ghp_")
+	mustWrite(t, filepath.Join(root, ".env"), "GITHUB_TOKEN="+in+"\n")
+	mustWrite(t, filepath.Join(outside, "secret.env"), "T="+leak+"\n")
+	os.MkdirAll(filepath.Join(root, "loop"), 0o755)
+	for _, l := range [][2]string{{"b", "loop/a"}, {"a", "loop/b"}, {"..", "loop/up"}, {filepath.Join(outside, "secret.env"), "out.env"}, {outside, "outdir"}} {
+		if err := os.Symlink(l[0], filepath.Join(root, l[1])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := runJSON(t, nil, "scan", "--history", "none", "--follow-symlinks", root)
+	if bytes.Contains(b, []byte(in)) || bytes.Contains(b, []byte(leak)) {
+		t.Error("report holds a raw secret")
+	}
+	var rep hostileReport
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, f := range rep.Findings {
+		switch {
+		case strings.Contains(f.Origin.Path, "out.env"), strings.Contains(f.Origin.Path, "outdir"), strings.Contains(f.Origin.Path, "secret.env"):
+			t.Errorf("followed a link out of the root: %s", f.Origin.Path)
+		case strings.HasSuffix(f.Origin.Path, ".env"):
+			found++
+		}
+	}
+	if found != 1 {
+		t.Errorf("sibling .env found %d times, want once (loop/up is its parent again): %s", found, b)
+	}
+	for _, frag := range []string{"loop/a", "loop/b", "loop/up", "out.env", "outdir"} {
+		ok := false
+		for _, sk := range rep.Skipped {
+			if strings.Contains(sk.Path, frag) && sk.Reason != "" && sk.Kind != "" {
+				ok = true
+			}
+		}
+		if !ok {
+			t.Errorf("%s not skipped with a reason: %+v", frag, rep.Skipped)
+		}
+	}
 }
