@@ -28,7 +28,10 @@ const bomlessPairs = 16
 func (utf16Expander) Match(_ Origin, head []byte) bool {
 	if len(head) >= 2 && (head[0] == 0xFF && head[1] == 0xFE || head[0] == 0xFE && head[1] == 0xFF) {
 		// FF FE 00 00 is the UTF-32LE mark: not ours.
-		return !(len(head) >= 4 && head[0] == 0xFF && head[2] == 0 && head[3] == 0)
+		if len(head) >= 4 && head[0] == 0xFF && head[2] == 0 && head[3] == 0 {
+			return false
+		}
+		return looksUTF16(head[2:], head[0] == 0xFE)
 	}
 	if len(head) < 2*bomlessPairs {
 		return false
@@ -40,6 +43,37 @@ func (utf16Expander) Match(_ Origin, head []byte) bool {
 		}
 	}
 	return true
+}
+
+// bomUnits is how many code units after a byte-order mark are looked at,
+// and asciiShare the share of them (1 in asciiShare) that must be ASCII.
+const (
+	bomUnits   = 256
+	asciiShare = 8
+)
+
+// looksUTF16 tells whether the bytes after a byte-order mark read as
+// UTF-16 text: at least one code unit in asciiShare is ASCII (a NUL byte
+// beside a character), as in any file holding a key, a URL or a line
+// break. Two bytes FF FE before plain ASCII text are no such file: taking
+// it as UTF-16 would turn the text into CJK code points and hide every
+// token in it, so it is scanned as the bytes it is.
+func looksUTF16(b []byte, be bool) bool {
+	n := min(len(b)/2, bomUnits)
+	if n == 0 {
+		return true // a mark alone: nothing to hide
+	}
+	ascii := 0
+	for i := 0; i < n; i++ {
+		hi, lo := b[2*i+1], b[2*i]
+		if be {
+			hi, lo = lo, hi
+		}
+		if hi == 0 && lo != 0 && lo < 0x80 {
+			ascii++
+		}
+	}
+	return ascii*asciiShare >= n
 }
 
 func (utf16Expander) Expand(_ context.Context, r io.Reader, emit func(string, io.Reader) error) error {

@@ -85,6 +85,23 @@ func TestUTF16FilesScanned(t *testing.T) {
 	}
 }
 
+// Two bytes FF FE in front of ASCII text do not hide its token.
+func TestUTF16MarkBeforeASCIIScannedAsText(t *testing.T) {
+	tok := testtoken.New(82).GitHub("ghp_")
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "sneaky.env"), append([]byte{0xFF, 0xFE}, "GITHUB_TOKEN="+tok+"\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := scanner.NewEngine(testSet(t), scanner.Options{ShowSecrets: true, Expanders: []scanner.Expander{scanner.UTF16()}}).
+		Run(context.Background(), dir.New([]string{root}, dir.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].Secret != tok {
+		t.Errorf("findings %+v, skipped %+v; want the token", res.Findings, res.Skipped)
+	}
+}
+
 func TestUTF16Match(t *testing.T) {
 	x := scanner.UTF16()
 	for _, c := range []struct {
@@ -97,6 +114,11 @@ func TestUTF16Match(t *testing.T) {
 		{encodeUTF16("short", false, false), false},
 		{[]byte("plain ascii text, long enough to look at"), false},
 		{[]byte{0xFF, 0xFE, 0, 0, 'a', 0, 0, 0}, false}, // UTF-32LE
+		// a byte-order mark before plain ASCII: decoding it would hide the text
+		{append([]byte{0xFF, 0xFE}, "TOKEN=ghp_0123456789abcdefghijABCDEFGHIJ0123"...), false},
+		{append([]byte{0xFE, 0xFF}, "TOKEN=ghp_0123456789abcdefghijABCDEFGHIJ0123"...), false},
+		// UTF-16 text of mostly non-Latin characters with a line break and spaces
+		{encodeUTF16("\u65e5\u672c\u8a9e\u306e\u30c6\u30ad\u30b9\u30c8 \u3067\u3059\r\n", false, true), true},
 		{[]byte("\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00"), false},
 	} {
 		if got := x.Match(scanner.Origin{}, c.head); got != c.want {
