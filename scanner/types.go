@@ -85,7 +85,10 @@ const (
 // A Source enumerates Items. Walk calls emit for each item and skip for
 // each thing it could not read; it returns when done, when ctx is
 // cancelled or when emit returns an error (which it then returns).
-// A Source never reads content it does not own and never prints.
+// Walk may call emit and skip from several goroutines at once (the image
+// source reads layers concurrently): callers must be safe for that, as
+// the engine is. A Source never reads content it does not own and never
+// prints.
 type Source interface {
 	Name() string
 	Walk(ctx context.Context, emit func(Item) error, skip func(Skipped)) error

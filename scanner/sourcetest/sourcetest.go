@@ -16,6 +16,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/tokenscope/tokenscope/scanner"
@@ -44,15 +45,21 @@ type walked struct {
 	err   error
 }
 
+// walk collects what src yields. A source may call emit and skip from
+// several goroutines at once (the image source reads layers
+// concurrently), as the engine allows, so the collector locks.
 func walk(ctx context.Context, src scanner.Source, emit func(scanner.Item) error) walked {
 	var w walked
+	var mu sync.Mutex
 	w.err = src.Walk(ctx, func(it scanner.Item) error {
+		mu.Lock()
+		defer mu.Unlock()
 		w.items = append(w.items, it)
 		if emit != nil {
 			return emit(it)
 		}
 		return nil
-	}, func(s scanner.Skipped) { w.skips = append(w.skips, s) })
+	}, func(s scanner.Skipped) { mu.Lock(); w.skips = append(w.skips, s); mu.Unlock() })
 	return w
 }
 
@@ -182,7 +189,9 @@ func Check(t *testing.T, newSource func(t *testing.T) scanner.Source, opts ...Op
 		if !errors.Is(w.err, stop) {
 			t.Errorf("Walk returned %v, want emit's error", w.err)
 		}
-		if calls != 1 {
+		// A concurrent source may have other calls under way when the
+		// first error comes back; a sequential one stops at once.
+		if calls != 1 && !(o.unordered && calls > 1) {
 			t.Errorf("emit called %d times after returning an error, want once", calls)
 		}
 	})
