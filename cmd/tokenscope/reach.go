@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/tokenscope/tokenscope/detectors"
 	"io"
 	"os"
 
@@ -166,32 +167,18 @@ func runReach(cmd *cobra.Command, s *Streams, opts *ReachOptions) error {
 	if err != nil {
 		return err
 	}
-	// an unwritable -o fails now, not after the scan
-	if err := checkOutput(opts.Output); err != nil {
-		return &exitError{code: exitUsage, err: err}
-	}
-	set, infos, err := proj.detectorSet()
+	eng, err := proj.newEngine(s, engineSpec{
+		Output: opts.Output, Workers: opts.Workers, MaxFileSize: opts.MaxFileSize,
+		ShowSecrets: opts.ShowSecrets, Progress: opts.Progress, Verify: opts.Verify.On,
+		MaxArchiveDepth: scanner.DefaultMaxDepth,
+		// the store, workspace, home-store and environment formats: what
+		// only a file's structure or a variable's name says is a credential
+		Formats: func(*detectors.Set) []scanner.Format { return append(home.ReachFormats(), env.Format()) },
+	})
 	if err != nil {
 		return err
 	}
-	var raw *scanner.RawSecrets // only with --verify: no raw secret is kept otherwise
-	if opts.Verify.On {
-		raw = scanner.NewRawSecrets()
-	}
-	prog := newProgress(s, opts.Progress)
-	eng := scanner.NewEngine(set, scanner.Options{
-		Workers:       opts.Workers,
-		MaxFileSize:   opts.MaxFileSize,
-		ShowSecrets:   opts.ShowSecrets,
-		Progress:      prog.update,
-		Expanders:     defaultExpanders(scanner.DefaultMaxDepth),
-		Fingerprinter: proj.fp,
-		Raw:           raw,
-		Allow:         proj.allowHook(),
-		// the store, workspace, home-store and environment formats: what
-		// only a file's structure or a variable's name says is a credential
-		Formats: append(home.ReachFormats(), env.Format()),
-	})
+	infos, raw, prog := eng.infos, eng.raw, eng.prog
 	prog.start()
 	res, err := eng.Run(cmd.Context(), rp.Sources...)
 	prog.stop()

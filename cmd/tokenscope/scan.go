@@ -214,33 +214,18 @@ func scanProject(cmd *cobra.Command, s *Streams, opts *ScanOptions) (*scanned, e
 	if err != nil {
 		return nil, err
 	}
-	// an unwritable -o fails now, not after the scan
-	if err := checkOutput(opts.Output); err != nil {
-		return nil, &exitError{code: exitUsage, err: err}
-	}
-	set, infos, err := proj.detectorSet()
+	eng, err := proj.newEngine(s, engineSpec{
+		Output: opts.Output, Workers: opts.Workers, MaxFileSize: opts.MaxFileSize,
+		ShowSecrets: opts.ShowSecrets, Progress: opts.Progress, Verify: opts.Verify.On,
+		MaxArchiveDepth: opts.MaxArchiveDepth,
+		// committed credential stores are read as reach reads them, in
+		// files, history, archives and stdin alike
+		Formats: scanFormats,
+	})
 	if err != nil {
 		return nil, err
 	}
-	prog := newProgress(s, opts.Progress)
-	var raw *scanner.RawSecrets // only with --verify: no raw secret is kept otherwise
-	if opts.Verify.On {
-		raw = scanner.NewRawSecrets()
-	}
-	eng := scanner.NewEngine(set, scanner.Options{
-		Workers:       opts.Workers,
-		MaxFileSize:   opts.MaxFileSize,
-		ShowSecrets:   opts.ShowSecrets,
-		Progress:      prog.update,
-		Expanders:     defaultExpanders(opts.MaxArchiveDepth),
-		Limits:        scanner.ExpandLimits{MaxDepth: opts.MaxArchiveDepth},
-		Fingerprinter: proj.fp,
-		Raw:           raw,
-		Allow:         proj.allowHook(),
-		// committed credential stores are read as reach reads them, in
-		// files, history, archives and stdin alike
-		Formats: scanFormats(set),
-	})
+	infos, raw, prog := eng.infos, eng.raw, eng.prog
 	if err := opts.History.Validate(); err != nil {
 		return nil, usageErr("%v", err)
 	}

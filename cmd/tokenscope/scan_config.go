@@ -346,3 +346,54 @@ func (p *project) finish(ctx context.Context, failOn scope.Level, vo *VerifyOpti
 	newPolicy(failOn).Apply(res) // verified severities: FailsRun again
 	return verified, nil
 }
+
+// engineSpec is what the commands' engines differ in.
+type engineSpec struct {
+	Output          string // -o, checked before anything is scanned
+	Workers         int
+	MaxFileSize     int64
+	ShowSecrets     bool
+	Progress        bool
+	Verify          bool // --verify: keep raw secrets for the issuers
+	MaxArchiveDepth int
+	// Formats gives the file-format detectors over the detector set.
+	Formats func(*detectors.Set) []scanner.Format
+}
+
+// engine is what newEngine builds for one run.
+type engine struct {
+	*scanner.Engine
+	infos map[string]detectors.Info
+	raw   *scanner.RawSecrets // nil unless --verify: no raw secret is kept otherwise
+	prog  *progress
+}
+
+// newEngine checks the -o target, builds the project's detector set and
+// the engine over it: what scan, scan image and reach share.
+func (p *project) newEngine(s *Streams, e engineSpec) (*engine, error) {
+	// an unwritable -o fails now, not after the scan
+	if err := checkOutput(e.Output); err != nil {
+		return nil, &exitError{code: exitUsage, err: err}
+	}
+	set, infos, err := p.detectorSet()
+	if err != nil {
+		return nil, err
+	}
+	out := &engine{infos: infos, prog: newProgress(s, e.Progress)}
+	if e.Verify {
+		out.raw = scanner.NewRawSecrets()
+	}
+	out.Engine = scanner.NewEngine(set, scanner.Options{
+		Workers:       e.Workers,
+		MaxFileSize:   e.MaxFileSize,
+		ShowSecrets:   e.ShowSecrets,
+		Progress:      out.prog.update,
+		Expanders:     defaultExpanders(e.MaxArchiveDepth),
+		Limits:        scanner.ExpandLimits{MaxDepth: e.MaxArchiveDepth},
+		Fingerprinter: p.fp,
+		Raw:           out.raw,
+		Allow:         p.allowHook(),
+		Formats:       e.Formats(set),
+	})
+	return out, nil
+}

@@ -149,30 +149,15 @@ func runScanImage(cmd *cobra.Command, s *Streams, opts *ImageOptions) error {
 	if err != nil {
 		return err
 	}
-	// an unwritable -o fails now, not after the scan
-	if err := checkOutput(opts.Output); err != nil {
-		return &exitError{code: exitUsage, err: err}
-	}
-	set, infos, err := proj.detectorSet()
+	eng, err := proj.newEngine(s, engineSpec{
+		Output: opts.Output, Workers: opts.Workers, MaxFileSize: opts.MaxFileSize,
+		ShowSecrets: opts.ShowSecrets, Progress: opts.Progress, Verify: opts.Verify.On,
+		MaxArchiveDepth: scanner.DefaultMaxDepth, Formats: scanFormats,
+	})
 	if err != nil {
 		return err
 	}
-	var raw *scanner.RawSecrets // only with --verify: no raw secret is kept otherwise
-	if opts.Verify.On {
-		raw = scanner.NewRawSecrets()
-	}
-	prog := newProgress(s, opts.Progress)
-	eng := scanner.NewEngine(set, scanner.Options{
-		Workers:       opts.Workers,
-		MaxFileSize:   opts.MaxFileSize,
-		ShowSecrets:   opts.ShowSecrets,
-		Progress:      prog.update,
-		Expanders:     defaultExpanders(scanner.DefaultMaxDepth),
-		Fingerprinter: proj.fp,
-		Raw:           raw,
-		Allow:         proj.allowHook(),
-		Formats:       scanFormats(set),
-	})
+	infos, raw, prog := eng.infos, eng.raw, eng.prog
 	src := image.New(opts.Refs, image.Options{
 		Workers:  opts.Workers,
 		Platform: opts.Platform,
