@@ -62,8 +62,17 @@ func init() {
 }
 
 func checkOpenAI(ctx context.Context, c *Call, cred Credential) Result {
+	return listModels(ctx, c, bearer(cred.Secret),
+		"HTTP 401 invalid_api_key (revoked, deleted or never valid)",
+		"HTTP 403: the key authenticates but may not list models (restricted key)")
+}
+
+// listModels asks GET /v1/models, as OpenAI and Anthropic both serve it:
+// 200 lists the models the key may use, 401 and 403 say what the issuer's
+// answers mean (invalid, forbidden).
+func listModels(ctx context.Context, c *Call, hdr []string, invalid, forbidden string) Result {
 	const what = "GET /v1/models"
-	r, err := c.Get(ctx, "/v1/models", bearer(cred.Secret)...)
+	r, err := c.Get(ctx, "/v1/models", hdr...)
 	if err != nil {
 		return failed(err)
 	}
@@ -77,9 +86,9 @@ func checkOpenAI(ctx context.Context, c *Call, cred Credential) Result {
 		}
 		return Live(fmt.Sprintf("%s: HTTP 200, %d models", what, len(m.Data)))
 	case 401:
-		return Invalid(what + ": HTTP 401 invalid_api_key (revoked, deleted or never valid)")
+		return Invalid(what + ": " + invalid)
 	case 403:
-		return Live(what + ": HTTP 403: the key authenticates but may not list models (restricted key)")
+		return Live(what + ": " + forbidden)
 	}
 	return unexpected(what, r)
 }
@@ -114,26 +123,9 @@ func anthropicHeaders(secret string) []string {
 }
 
 func checkAnthropic(ctx context.Context, c *Call, cred Credential) Result {
-	const what = "GET /v1/models"
-	r, err := c.Get(ctx, "/v1/models", anthropicHeaders(cred.Secret)...)
-	if err != nil {
-		return failed(err)
-	}
-	switch r.Status {
-	case 200:
-		var m struct {
-			Data []struct{} `json:"data"`
-		}
-		if err := r.JSON(&m); err != nil {
-			return failed(err)
-		}
-		return Live(fmt.Sprintf("%s: HTTP 200, %d models", what, len(m.Data)))
-	case 401:
-		return Invalid(what + ": HTTP 401 authentication_error (disabled, deleted or never valid)")
-	case 403:
-		return Live(what + ": HTTP 403 permission_error: the key authenticates but may not list models")
-	}
-	return unexpected(what, r)
+	return listModels(ctx, c, anthropicHeaders(cred.Secret),
+		"HTTP 401 authentication_error (disabled, deleted or never valid)",
+		"HTTP 403 permission_error: the key authenticates but may not list models")
 }
 
 func checkAnthropicAdmin(ctx context.Context, c *Call, cred Credential) Result {
