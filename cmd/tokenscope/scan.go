@@ -5,11 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/tokenscope/tokenscope/config"
 	"github.com/tokenscope/tokenscope/detectors"
 	"github.com/tokenscope/tokenscope/detectors/scope"
 	"github.com/tokenscope/tokenscope/policy"
@@ -301,27 +300,6 @@ func report(s *Streams, format, output string, run reporters.Run, res *scanner.R
 	return nil
 }
 
-// parseSize reads sizes such as 25MB, 512KiB, 1G or plain bytes.
-func parseSize(s string) (int64, error) {
-	t := strings.TrimSpace(strings.ToUpper(s))
-	mult := int64(1)
-	for _, u := range []struct {
-		suffix string
-		m      int64
-	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}} {
-		if strings.HasSuffix(t, u.suffix) {
-			t = strings.TrimSpace(strings.TrimSuffix(t, u.suffix))
-			mult = u.m
-			break
-		}
-	}
-	n, err := strconv.ParseInt(t, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("%q is not a size (examples: 25MB, 512KB, 1048576)", s)
-	}
-	return n * mult, nil
-}
-
 // parseReportFlags checks the flags scan and reach share: --fail-on,
 // --max-file-size and --format. Errors are usage errors.
 func parseReportFlags(failOn, maxSize, format string) (scope.Level, int64, error) {
@@ -329,7 +307,7 @@ func parseReportFlags(failOn, maxSize, format string) (scope.Level, int64, error
 	if err != nil {
 		return scope.Level{}, 0, usageErr("%v", err)
 	}
-	n, err := parseSize(maxSize)
+	n, err := config.ParseSize(maxSize)
 	if err != nil {
 		return scope.Level{}, 0, usageErr("--max-file-size: %v", err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/tokenscope/tokenscope/config"
 	"github.com/tokenscope/tokenscope/internal/testtoken"
 )
 
@@ -217,7 +218,7 @@ func cmdSparse(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || (len(args) != 2 && len(args) != 4) {
 		ts.Fatalf("usage: sparse FILE SIZE [OFFSET TEMPLATE]")
 	}
-	size, err := parseSize(args[1])
+	size, err := config.ParseSize(args[1])
 	ts.Check(err)
 	path := ts.MkAbs(args[0])
 	ts.Check(os.MkdirAll(filepath.Dir(path), 0o755))
@@ -225,7 +226,7 @@ func cmdSparse(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	ts.Check(f.Truncate(size))
 	if len(args) == 4 {
-		off, err := parseSize(args[2])
+		off, err := config.ParseSize(args[2])
 		if args[2] == "0" {
 			off, err = 0, nil
 		}
