@@ -234,6 +234,9 @@ type worker struct {
 	budget rootBudget
 	// nest is how many expansions the current stream is inside.
 	nest int
+	// pos is the Positioner of the transform scanStream is called on
+	// next, if it has one (read and cleared as the stream starts).
+	pos Positioner
 }
 
 type located struct {
@@ -307,6 +310,8 @@ func (w *worker) scanItem(it Item) {
 // in the first chunk where it ends at least margin bytes before the
 // chunk's end (or in the last chunk).
 func (w *worker) scanStream(o Origin, r io.Reader, size int64, depth int) int64 {
+	pos := w.pos
+	w.pos = nil
 	margin := int64(w.e.margin())
 	carryLen := w.e.carry()
 	limit := w.e.opts.MaxFileSize
@@ -438,6 +443,9 @@ func (w *worker) scanStream(o Origin, r io.Reader, size int64, depth int) int64 
 				w.out = append(w.out, w.e.newFinding(o, lc, data, bufStart, &cur))
 			}
 			scrubReasons(w.out[first:], w.cand)
+			if pos != nil {
+				placeFindings(pos, w.out[first:], w.cand)
+			}
 		}
 		accepted = acceptTo
 		if eof {
@@ -451,6 +459,9 @@ func (w *worker) scanStream(o Origin, r io.Reader, size int64, depth int) int64 
 		lines.advance(data, bufStart, next)
 		copy(w.buf, data[len(data)-keep:])
 		bufStart = next
+		if pos != nil {
+			pos.Release(bufStart)
+		}
 		carry = keep
 	}
 	if capt != nil && !capt.over && w.ctx.Err() == nil && (capt.eof || size >= 0 && total >= size) && int64(len(capt.buf)) == total {
@@ -532,6 +543,23 @@ func (l *lineCounter) at(data []byte, bufStart, abs int64) (int, int64) {
 }
 
 var newline = []byte{'\n'}
+
+// placeFindings moves findings of a transformed stream (fs, made from
+// cands in order) to the places in the input their bytes came from.
+func placeFindings(pos Positioner, fs []Finding, cands []located) {
+	for i := range fs {
+		lc := cands[i]
+		start := pos.Position(lc.abs)
+		f := &fs[i]
+		f.Offset, f.Line, f.Column = start.Offset, start.Line, start.Column
+		if n := int64(lc.c.End - lc.c.Start); n > 0 {
+			last := pos.Position(lc.abs + n - 1)
+			f.EndLine, f.EndColumn = last.Line, last.Column+last.Width
+		} else {
+			f.EndLine, f.EndColumn = f.Line, f.Column
+		}
+	}
+}
 
 func (e *Engine) newFinding(o Origin, lc located, data []byte, bufStart int64, lines *lineCounter) Finding {
 	c := lc.c

@@ -52,6 +52,31 @@ type ArchiveExpander interface {
 // Transform is the name an Expander emits for re-encoded content.
 const Transform = ""
 
+// A Positioner is the reader of a transform whose bytes each come from a
+// place in the expander's input it can name: the printable strings of a
+// binary. The engine asks it where each finding of the stream lies, so
+// the finding's line, column and offset are those of the input (the
+// binary file's bytes, lines counted by its newline bytes, as `grep -an`
+// counts them) rather than of the transformed text.
+type Positioner interface {
+	// Position returns where the output byte at off (an offset in the
+	// reader's output) came from in the input.
+	Position(off int64) Position
+	// Release tells that no offset before off will be asked again: the
+	// positions of earlier bytes may be forgotten.
+	Release(off int64)
+}
+
+// Position is a place in an expander's input.
+type Position struct {
+	Offset int64
+	// Line and Column are 1-based; Column counts bytes.
+	Line, Column int
+	// Width is how many input bytes the output byte stands for (2 for a
+	// character of a UTF-16 string).
+	Width int
+}
+
 // HeadSize is how many leading bytes Expander.Match sees (enough for a tar
 // header's magic at offset 257).
 const HeadSize = 512
@@ -218,6 +243,9 @@ func (w *worker) expand(x Expander, o Origin, head []byte, headErr error, r io.R
 			io.Path = name
 		}
 		emitted = true
+		if name == Transform {
+			w.pos, _ = inner.(Positioner)
+		}
 		w.scanStream(io, &budgetReader{w: w, o: io, r: inner}, -1, innerDepth)
 		if w.budget.hit {
 			return errBudget

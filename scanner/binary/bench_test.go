@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/tokenscope/tokenscope/scanner"
 	"github.com/tokenscope/tokenscope/scanner/binary"
 )
 
@@ -46,9 +47,21 @@ func BenchmarkStrings(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		var out int64
 		err := x.Expand(context.Background(), bytes.NewReader(data), func(_ string, r io.Reader) error {
-			n, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{r}, make([]byte, 1<<20))
-			out = n
-			return err
+			// read as the engine does: a chunk at a time, then the
+			// positions before it are released
+			pos := r.(scanner.Positioner)
+			buf := make([]byte, 1<<20)
+			for {
+				n, err := io.ReadFull(r, buf)
+				out += int64(n)
+				pos.Release(out)
+				if err == io.EOF || err == io.ErrUnexpectedEOF {
+					return nil
+				}
+				if err != nil {
+					return err
+				}
+			}
 		})
 		if err != nil || out == 0 {
 			b.Fatal(err, out)
