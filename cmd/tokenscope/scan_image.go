@@ -29,6 +29,11 @@ type ImageOptions struct {
 	Insecure        bool
 	RegistryTimeout time.Duration
 	Category        string
+	// MaxArchiveDepth is how deep archives inside layers are opened; 0:
+	// not at all.
+	MaxArchiveDepth int
+	// Shard is --shard K/N (or JOB_COMPLETION_INDEX/JOB_COMPLETIONS).
+	Shard scanner.Shard
 	// FingerprintKeyFile is --fingerprint-key-file (see newFingerprinter).
 	FingerprintKeyFile string
 	Verify             VerifyOptions
@@ -44,6 +49,7 @@ func newCmdScanImage(s *Streams, runF func(*ImageOptions) error) *cobra.Command 
 	opts := &ImageOptions{}
 	var failOn, maxSize string
 	var noProgress bool
+	var shardFlag string
 	cmd := &cobra.Command{
 		Use:   "image REF...",
 		Short: "Scan container images: every layer, the config and the build history",
@@ -83,6 +89,12 @@ it; 2 usage error, or nothing could be scanned (no image could be opened);
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Refs = args
 			var err error
+			if opts.Shard, err = shardFrom(s, shardFlag, cmd.Flags().Changed("shard")); err != nil {
+				return err
+			}
+			if opts.MaxArchiveDepth < 0 {
+				return usageErr("--max-archive-depth: %d is not a depth (0 leaves archives unopened)", opts.MaxArchiveDepth)
+			}
 			if opts.FailOn, opts.MaxFileSize, err = parseReportFlags(failOn, maxSize, opts.Format); err != nil {
 				return err
 			}
@@ -115,6 +127,8 @@ it; 2 usage error, or nothing could be scanned (no image could be opened);
 	f.StringVar(&maxSize, "max-file-size", "25MB", "scan at most this much of each file in a layer (larger files are scanned up to it and reported)")
 	f.IntVarP(&opts.Workers, "workers", "j", 0, "files scanned at once (default: number of CPUs)")
 	f.BoolVar(&noProgress, "no-progress", false, "never show the progress line on standard error")
+	f.IntVar(&opts.MaxArchiveDepth, "max-archive-depth", scanner.DefaultMaxDepth, "open archives in layers (zip, jar, tar, gz, bz2, xz, zst) nested this deep; 0 leaves them unopened (a layer itself is always read)")
+	f.StringVar(&shardFlag, "shard", "", "scan only shard K/N of the files and config items (1/4 is the first of four; every shard reads every layer, and matches only its files); default from JOB_COMPLETION_INDEX and JOB_COMPLETIONS; join the reports with tokenscope merge")
 	f.StringVar(&opts.Category, "sarif-category", "tokenscope/scan-image", "SARIF runAutomationDetails category: code scanning keeps one set of alerts per category")
 	f.StringVar(&opts.Platform, "platform", "", "scan only this platform of a multi-platform image: os/arch[/variant], e.g. linux/arm64")
 	addFingerprintFlag(f, &opts.FingerprintKeyFile)
@@ -144,7 +158,8 @@ func checkPlatform(p string) error {
 func runScanImage(cmd *cobra.Command, s *Streams, opts *ImageOptions) error {
 	proj, err := loadProjectFor(cmd, s, projectSpec{
 		Project: opts.Project, FingerprintKeyFile: opts.FingerprintKeyFile,
-		FailOn: &opts.FailOn, MaxFileSize: &opts.MaxFileSize,
+		FailOn: &opts.FailOn, MaxFileSize: &opts.MaxFileSize, MaxArchiveDepth: &opts.MaxArchiveDepth,
+		Sharded: opts.Shard.Active(),
 	})
 	if err != nil {
 		return err
@@ -152,7 +167,7 @@ func runScanImage(cmd *cobra.Command, s *Streams, opts *ImageOptions) error {
 	eng, err := proj.newEngine(s, engineSpec{
 		Output: opts.Output, Workers: opts.Workers, MaxFileSize: opts.MaxFileSize,
 		ShowSecrets: opts.ShowSecrets, Progress: opts.Progress, Verify: opts.Verify.On,
-		MaxArchiveDepth: scanner.DefaultMaxDepth, Formats: scanFormats,
+		MaxArchiveDepth: opts.MaxArchiveDepth, Formats: scanFormats,
 	})
 	if err != nil {
 		return err
@@ -164,6 +179,7 @@ func runScanImage(cmd *cobra.Command, s *Streams, opts *ImageOptions) error {
 		Insecure: opts.Insecure,
 		Timeout:  opts.RegistryTimeout,
 		Redact:   eng.RedactText,
+		Shard:    opts.Shard,
 	})
 	prog.start()
 	res, err := eng.Run(cmd.Context(), src)
@@ -185,6 +201,7 @@ func runScanImage(cmd *cobra.Command, s *Streams, opts *ImageOptions) error {
 		ShowSecrets: opts.ShowSecrets, Color: s.colorAllowed() && opts.Output == "",
 		BaseDir: cwd, Incomplete: err != nil, FingerprintScheme: proj.fp.Scheme(),
 		Verify: verified, Notices: proj.finalNotices(), ShowSuppressed: opts.Project.ShowSuppressed,
+		Shard: shardPtr(opts.Shard),
 	}, res)
 	warnRunLocal(s, proj.fp)
 	if err != nil {

@@ -81,6 +81,12 @@ type Options struct {
 	// Docker is the docker CLI that exports docker-daemon: images; empty
 	// means "docker" on PATH.
 	Docker string
+	// Shard, when active, limits the items (and skipped entries) to those
+	// of one shard, by scanner.ItemKey as scanner.Sharded does. Every
+	// shard still reads every layer (a later layer's whiteouts decide the
+	// notes of an earlier one's files, see Finish); a member of another
+	// shard is passed over in the layer's stream, never emitted.
+	Shard scanner.Shard
 }
 
 // Source scans the images named by Refs.
@@ -167,6 +173,24 @@ func (s *Source) Walk(ctx context.Context, emit func(scanner.Item) error, skip f
 	s.mu.Lock()
 	s.layers, s.where = map[string]*layerState{}, map[string]placed{}
 	s.mu.Unlock()
+	if sh := s.Opts.Shard; sh.Active() {
+		emit0, skip0 := emit, skip
+		emit = func(it scanner.Item) error {
+			if !sh.Owns(scanner.ItemKey(it.Origin)) {
+				return nil
+			}
+			return emit0(it)
+		}
+		skip = func(sk scanner.Skipped) {
+			key := "skip:" + sk.Path
+			if sk.Origin != nil {
+				key = scanner.ItemKey(*sk.Origin)
+			}
+			if sh.Owns(key) {
+				skip0(sk)
+			}
+		}
+	}
 	seen := map[string]bool{}
 	var jobs []job
 	var errs []error
@@ -710,6 +734,9 @@ func (s *Source) walkLayer(ctx context.Context, j job, emit func(scanner.Item) e
 		members++
 		o := j.o
 		o.Path = p
+		if sh := s.Opts.Shard; sh.Active() && !sh.Owns(scanner.ItemKey(o)) {
+			continue // another shard's: tr.Next skips its data
+		}
 		if hdr.Size <= smallMember {
 			// Small members are read at once: workers scan several in
 			// parallel while this layer's stream moves on.
