@@ -115,6 +115,7 @@ type fileCase struct {
 	Rule     string `yaml:"rule"`
 	Form     Form   `yaml:"form"`
 	Content  string `yaml:"content"`
+	Path     string `yaml:"path"` // the file name the content is scanned as
 }
 
 func loadCases(t *testing.T, path string) []Case {
@@ -131,7 +132,7 @@ func loadCases(t *testing.T, path string) []Case {
 		if f.Form == "" {
 			f.Form = Context
 		}
-		out = append(out, Case{Name: f.Name, Provider: f.Provider, Rule: f.Rule, Form: f.Form, Content: gen(t, f.Name, f.Content)})
+		out = append(out, Case{Name: f.Name, Provider: f.Provider, Rule: f.Rule, Form: f.Form, Content: gen(t, f.Name, f.Content), Path: f.Path})
 	}
 	return out
 }
@@ -223,7 +224,11 @@ func TestRecall(t *testing.T) {
 	flagged := 0
 	var fps []string
 	for _, c := range negs {
-		fs := eng.ScanBytes(scanner.Origin{Kind: "file", Path: "case.yaml"}, []byte(c.Content))
+		p := c.Path
+		if p == "" {
+			p = "case.yaml"
+		}
+		fs := eng.ScanBytes(scanner.Origin{Kind: "file", Path: p}, []byte(c.Content))
 		for _, f := range fs {
 			if f.Severity == scope.SevInfo {
 				continue

@@ -186,6 +186,13 @@ users:
 	write(".pgpass", "# host:port:db:user:password\nprod-db.internal:5432:app:postgres:"+pg+"\n", pg)
 	my := g.Rand(16, "alnum")
 	write(".my.cnf", "[client]\nuser = root\npassword = "+my+"\nhost = db.internal\n", my)
+	s3 := g.Rand(40, "b64")
+	write(".s3cfg", "[default]\naccess_key = "+g.Rand(20, "ualnum")+"\nsecret_key = "+s3+"\nhost_base = s3.eu-central-1.wasabisys.com\n", s3)
+	dbv := g.Rand(18, "alnum")
+	write(".local/share/DBeaverData/workspace6/General/.dbeaver/data-sources.json", fmt.Sprintf(`{"folders": {}, "connections": {"mysql8-%s": {
+  "provider": "mysql", "driver": "mysql8", "name": "shop", "save-password": true,
+  "configuration": {"host": "shop.db.internal", "port": "3306", "database": "shop", "credentials": {"user": "root", "password": %q}}}}}
+`, g.Rand(12, "hex"), dbv), dbv)
 	key, err := g.PrivateKey("openssh-ed25519")
 	if err != nil {
 		return nil, err

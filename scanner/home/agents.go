@@ -348,6 +348,14 @@ func workspaceParser(p string) (func(*pctx), string) {
 		return parsePgpass, "pgpass"
 	case base == "config.json" && dirBase == ".docker":
 		return parseDocker, "docker-config"
+	case base == ".s3cfg":
+		return parseS3cfg, "s3cmd-config"
+	case base == ".my.cnf":
+		return parseMyCnf, "mysql-config"
+	case dirBase == ".dbeaver" && strings.HasPrefix(base, "data-sources") && strings.HasSuffix(base, ".json"):
+		return parseDBeaverDataSources, "dbeaver-data-sources"
+	case base == "sftp.json" && dirBase == ".vscode", base == ".remote-sync.json", base == ".ftpconfig":
+		return parseSyncConfig, "sync-config"
 	case base == "credentials.tfrc.json":
 		return parseTerraform, "terraform-credentials"
 	case base == "kubeconfig" || base == "config" && dirBase == ".kube":

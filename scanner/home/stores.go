@@ -100,6 +100,9 @@ var storeTable = []store{
 	{name: "databricks-config", paths: []string{".databrickscfg"}, env: envPath("DATABRICKS_CONFIG_FILE"), parse: parseDatabricks},
 	{name: "pgpass", paths: []string{".pgpass"}, env: envPath("PGPASSFILE"), parse: parsePgpass},
 	{name: "mysql-config", paths: []string{".my.cnf"}, parse: parseMyCnf},
+	{name: "s3cmd-config", paths: []string{".s3cfg", "AppData/Roaming/s3cmd.ini"}, parse: parseS3cfg},
+	{name: "dbeaver-data-sources", paths: []string{".local/share/DBeaverData/workspace6/*/.dbeaver/data-sources*.json",
+		"Library/DBeaverData/workspace6/*/.dbeaver/data-sources*.json", "AppData/Roaming/DBeaverData/workspace6/*/.dbeaver/data-sources*.json"}, parse: parseDBeaverDataSources},
 	{name: "ssh-private-key", paths: []string{".ssh/id_*", ".ssh/*.pem"}, exclude: func(b string) bool { return strings.HasSuffix(b, ".pub") }, parse: parseSSHKey},
 	{name: "shell-history", paths: []string{".bash_history", ".zsh_history", ".history", ".sh_history", ".local/share/fish/fish_history", ".psql_history", ".mysql_history", ".python_history", ".node_repl_history"},
 		env: envPath("HISTFILE"), parse: parseHistory},
@@ -858,7 +861,7 @@ func parseMyCnf(p *pctx) {
 	for _, sec := range order {
 		g := groups[sec]
 		pw, ok := field(g, "password")
-		if !ok || pw.value == "" {
+		if !ok || !env.ValuePlausible(pw.value) {
 			continue
 		}
 		user, _ := field(g, "user")

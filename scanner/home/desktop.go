@@ -1,0 +1,162 @@
+package home
+
+import (
+	"strings"
+
+	"github.com/tokenscope/tokenscope/detectors/scope"
+	"github.com/tokenscope/tokenscope/scanner/env"
+)
+
+// Desktop applications' and editors' credential files (issue 9): files an
+// agent reading the home directory or a project tree can open, whose
+// passwords carry no prefix a detector could know.
+
+// parseS3cfg reads s3cmd's configuration (INI, [default] and other
+// sections): access_key / secret_key for host_base, which names the
+// S3-compatible provider (https://s3tools.org/kb/item14.htm; the file
+// s3cmd --configure writes).
+func parseS3cfg(p *pctx) {
+	order, groups := sections(iniLeaves(p.data))
+	for _, sec := range order {
+		g := groups[sec]
+		secret, ok := field(g, "secret_key")
+		if !ok || !env.ValuePlausible(secret.value) {
+			continue
+		}
+		id, _ := field(g, "access_key")
+		host, _ := field(g, "host_base")
+		h := host.value
+		if h == "" {
+			h = "s3.amazonaws.com" // s3cmd's default endpoint
+		}
+		prov := s3Provider(h)
+		s := sc(scope.AccessUnknown, scope.ReachAccount, scope.LifetimeLongLived, "buckets and objects the key can write",
+			"s3cmd key for "+h+": every bucket the key's policies allow")
+		p.add(cred{rule: "s3cfg-secret-key", provider: prov, kind: "S3 secret key (s3cmd)", secret: secret.value,
+			key: "secret_key", where: "section [" + sec + "]", line: secret.line, scope: prodHint(s, sec, h),
+			attrs: map[string]string{"section": sec, "host_base": h, "access_key": id.value}})
+	}
+}
+
+// s3Provider names the provider of an S3-compatible endpoint.
+func s3Provider(host string) string {
+	h := strings.ToLower(host)
+	switch {
+	case strings.Contains(h, "amazonaws.com"):
+		return "AWS"
+	case strings.Contains(h, "digitaloceanspaces.com"):
+		return "DigitalOcean"
+	case strings.Contains(h, "wasabisys.com"):
+		return "Wasabi"
+	case strings.Contains(h, "backblazeb2.com"):
+		return "Backblaze"
+	case strings.Contains(h, "r2.cloudflarestorage.com"):
+		return "Cloudflare"
+	case strings.Contains(h, "storage.googleapis.com"):
+		return "Google Cloud"
+	case strings.Contains(h, "linodeobjects.com"):
+		return "Linode"
+	}
+	return hostProvider(host)
+}
+
+// parseDBeaverDataSources reads DBeaver's .dbeaver/data-sources*.json
+// (https://dbeaver.com/docs/dbeaver/Admin-Manage-Connections/): the
+// connections' configuration; credentials normally sit in the encrypted
+// credentials-config.json, but a plain "credentials" block (or the older
+// "user"/"password" fields) holds them in clear, also for network
+// handlers (SSH tunnels, proxies).
+func parseDBeaverDataSources(p *pctx) {
+	ls, _ := jsonLeaves(p.data)
+	order, groups := groupBy(filterPrefix(ls, "connections"), 1)
+	for _, id := range order {
+		g := groups[id]
+		name, _ := field(g, "name")
+		var host, db, user string
+		for _, l := range g {
+			if len(l.path) == 4 && l.path[2] == "configuration" {
+				switch l.key() {
+				case "host":
+					host = l.value
+				case "database":
+					db = l.value
+				case "user":
+					user = l.value
+				}
+			}
+			if len(l.path) == 5 && l.path[2] == "configuration" && l.path[3] == "credentials" && l.key() == "user" {
+				user = l.value
+			}
+		}
+		for _, l := range g {
+			if l.key() != "password" || len(l.path) < 4 || l.path[2] != "configuration" || !env.ValuePlausible(l.value) {
+				continue
+			}
+			what := "database password"
+			if len(l.path) >= 6 && l.path[3] == "handlers" {
+				what = "network handler " + l.path[4] + " password"
+			}
+			s := dbScope(user, "DBeaver connection "+name.value+": "+what+" saved in clear", host, db, name.value)
+			p.add(cred{rule: "dbeaver-saved-password", provider: "DBeaver", kind: what + " (saved in clear)", secret: l.value,
+				key: "password", where: "connection " + name.value, line: l.line, scope: s,
+				attrs: map[string]string{"connection": name.value, "connection_id": id, "host": host, "database": db, "user": user}})
+		}
+	}
+}
+
+// parseSyncConfig reads editors' remote-sync configurations: VS Code's
+// SFTP extension (.vscode/sftp.json: host, username, password, passphrase,
+// profiles), Atom's remote-sync (.remote-sync.json: hostname, username,
+// password, passphrase) and remote-ftp (.ftpconfig: host, user, pass,
+// passphrase). A saved password logs in to the server as that user.
+func parseSyncConfig(p *pctx) {
+	ls, _ := jsonLeaves(p.data)
+	// group by the object holding each value (a config, a profile or an
+	// array element)
+	type obj struct{ host, user string }
+	objs := map[string]*obj{}
+	parent := func(l leaf) string { return strings.Join(l.path[:len(l.path)-1], ".") }
+	for _, l := range ls {
+		o := objs[parent(l)]
+		if o == nil {
+			o = &obj{}
+			objs[parent(l)] = o
+		}
+		switch l.key() {
+		case "host", "hostname":
+			o.host = l.value
+		case "username", "user":
+			o.user = l.value
+		}
+	}
+	top := objs[""]
+	for _, l := range ls {
+		k := l.key()
+		if k != "password" && k != "pass" && k != "passphrase" || !env.ValuePlausible(l.value) {
+			continue
+		}
+		o := objs[parent(l)]
+		host, user := o.host, o.user
+		if top != nil && host == "" {
+			host = top.host
+		}
+		if top != nil && user == "" {
+			user = top.user
+		}
+		kind := "saved server password"
+		what := "logs in to " + host + " as " + user
+		if k == "passphrase" {
+			kind = "private key passphrase"
+			what = "unlocks the private key the configuration names"
+		}
+		where := "host " + host
+		if pp := parent(l); pp != "" {
+			where += " (" + pp + ")"
+		}
+		s := sc(scope.AccessWrite, scope.ReachResource, scope.LifetimeLongLived, "files on the server",
+			"remote-sync configuration: "+what)
+		p.add(cred{rule: "sync-config-password", provider: "SFTP/FTP", kind: kind, secret: l.value,
+			key: k, where: where, line: l.line, scope: prodHint(s, host, parent(l)),
+			attrs: map[string]string{"host": host, "user": user}})
+	}
+}
