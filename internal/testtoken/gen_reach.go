@@ -193,6 +193,14 @@ users:
   "provider": "mysql", "driver": "mysql8", "name": "shop", "save-password": true,
   "configuration": {"host": "shop.db.internal", "port": "3306", "database": "shop", "credentials": {"user": "root", "password": %q}}}}}
 `, g.Rand(12, "hex"), dbv), dbv)
+	ffPass := "MDoEEPgAAAAAAAAAAAAAAAAAAAEwFAYIKoZIhvcNAwcECA" + g.Rand(32, "b64")
+	write(".mozilla/firefox/"+g.Rand(8, "lalnum")+".default-release/logins.json", fmt.Sprintf(`{"nextId":3,"logins":[
+{"id":1,"hostname":"https://git.example.com","httpRealm":null,"formSubmitURL":"https://git.example.com","usernameField":"login","passwordField":"password","encryptedUsername":"MDIEEPgAAAAAAAAAAAAAAAAAAAEwFAYIKoZIhvcNAwcECA%s","encryptedPassword":%q,"guid":"{%s}","encType":1,"timesUsed":4},
+{"id":2,"hostname":"https://admin.example.net","httpRealm":null,"formSubmitURL":"","usernameField":"","passwordField":"pw","encryptedUsername":"","encryptedPassword":"MDoEEPgAAAAAAAAAAAAAAAAAAAEwFAYIKoZIhvcNAwcECA%s","guid":"{%s}","encType":1,"timesUsed":1}
+],"potentiallyVulnerablePasswords":[],"dismissedBreachAlertsByLoginGUID":{},"version":3}
+`, g.Rand(24, "b64"), ffPass, g.UUID(), g.Rand(32, "b64"), g.UUID()), ffPass)
+	fz := base64.StdEncoding.EncodeToString([]byte(g.Rand(14, "alnum")))
+	write(".config/filezilla/sitemanager.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<FileZilla3 version=\"3.66.1\" platform=\"linux\">\n  <Servers>\n    <Folder expanded=\"1\">prod\n      <Server>\n        <Host>sftp.example.net</Host>\n        <Port>22</Port>\n        <Protocol>1</Protocol>\n        <Type>0</Type>\n        <User>deploy</User>\n        <Pass encoding=\"base64\">"+fz+"</Pass>\n        <Logontype>1</Logontype>\n        <Name>prod web</Name>\n      </Server>\n    </Folder>\n  </Servers>\n</FileZilla3>\n", fz)
 	key, err := g.PrivateKey("openssh-ed25519")
 	if err != nil {
 		return nil, err

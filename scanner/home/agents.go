@@ -356,6 +356,10 @@ func workspaceParser(p string) (func(*pctx), string) {
 		return parseDBeaverDataSources, "dbeaver-data-sources"
 	case base == "sftp.json" && dirBase == ".vscode", base == ".remote-sync.json", base == ".ftpconfig":
 		return parseSyncConfig, "sync-config"
+	case base == "logins.json":
+		return parseFirefoxLogins, "firefox-logins"
+	case base == "sitemanager.xml" || base == "recentservers.xml":
+		return parseFileZilla, "filezilla"
 	case base == "credentials.tfrc.json":
 		return parseTerraform, "terraform-credentials"
 	case base == "kubeconfig" || base == "config" && dirBase == ".kube":

@@ -1,6 +1,9 @@
 package home
 
 import (
+	"bytes"
+	"encoding/xml"
+	"strconv"
 	"strings"
 
 	"github.com/tokenscope/tokenscope/detectors/scope"
@@ -158,5 +161,120 @@ func parseSyncConfig(p *pctx) {
 		p.add(cred{rule: "sync-config-password", provider: "SFTP/FTP", kind: kind, secret: l.value,
 			key: k, where: where, line: l.line, scope: prodHint(s, host, parent(l)),
 			attrs: map[string]string{"host": host, "user": user}})
+	}
+}
+
+// parseFirefoxLogins reads a Firefox profile's logins.json (Mozilla's
+// LoginStore: a "logins" array of hostname, encryptedUsername,
+// encryptedPassword, encType). The values are encrypted with the key in
+// key4.db beside it, which opens without any password unless the user set
+// a Primary Password: whoever copies both files recovers every saved
+// password. One finding per file: the store, never a decrypted value (the
+// reported value is the first entry's ciphertext, which only locates it).
+func parseFirefoxLogins(p *pctx) {
+	ls, err := jsonLeaves(p.data)
+	if err != nil && len(ls) == 0 {
+		return
+	}
+	order, groups := groupBy(filterPrefix(ls, "logins"), 1)
+	var first leaf
+	var hosts []string
+	sites, users := 0, 0
+	for _, i := range order {
+		pw, ok := field(groups[i], "encryptedPassword")
+		if !ok || len(pw.value) < 16 {
+			continue
+		}
+		if sites == 0 {
+			first = pw
+		}
+		sites++
+		if u, ok := field(groups[i], "encryptedUsername"); ok && u.value != "" {
+			users++
+		}
+		if h, ok := field(groups[i], "hostname"); ok && len(hosts) < 5 {
+			hosts = append(hosts, h.value)
+		}
+	}
+	if sites == 0 {
+		return
+	}
+	s := sc(scope.AccessUnknown, scope.ReachAccount, scope.LifetimeLongLived, "",
+		strconv.Itoa(sites)+" saved site passwords, encrypted with the profile's key4.db: recoverable by whoever has both files unless a Primary Password is set")
+	p.add(cred{rule: "firefox-saved-logins", provider: "Firefox", kind: "saved browser passwords (encrypted with key4.db)", secret: first.value,
+		key: "encryptedPassword", where: strconv.Itoa(sites) + " sites", line: first.line, scope: s,
+		attrs: map[string]string{"sites": strconv.Itoa(sites), "usernames_saved": strconv.Itoa(users), "hosts": strings.Join(hosts, ",")}})
+}
+
+// parseFileZilla reads FileZilla's sitemanager.xml and recentservers.xml
+// (<Server> elements with Host, Port, User and Pass): a Pass with
+// encoding="base64" (or none, as older versions wrote) is the password
+// itself; encoding="crypt" is protected by FileZilla's master password
+// and is not reported. The value reported is the stored text, so the
+// YAML rule filezilla-saved-password and this parser name one finding.
+func parseFileZilla(p *pctx) {
+	dec := xml.NewDecoder(bytes.NewReader(p.data))
+	type server struct{ name, host, port, user, pass, enc string }
+	var cur *server
+	var field string
+	for depth := 0; ; {
+		tok, err := dec.Token()
+		if err != nil || depth > 64 {
+			return
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			if t.Name.Local == "Server" {
+				cur = &server{}
+				field = ""
+				continue
+			}
+			field = t.Name.Local
+			if cur != nil && field == "Pass" {
+				for _, a := range t.Attr {
+					if a.Name.Local == "encoding" {
+						cur.enc = a.Value
+					}
+				}
+			}
+		case xml.CharData:
+			if cur == nil {
+				continue
+			}
+			v := strings.TrimSpace(string(t))
+			switch field {
+			case "Host":
+				cur.host = v
+			case "Port":
+				cur.port = v
+			case "User":
+				cur.user = v
+			case "Pass":
+				cur.pass = v
+			case "Name":
+				cur.name = v
+			}
+		case xml.EndElement:
+			depth--
+			field = ""
+			if t.Name.Local != "Server" || cur == nil {
+				continue
+			}
+			sv := *cur
+			cur = nil
+			if sv.pass == "" || sv.enc == "crypt" || sv.enc != "base64" && !env.ValuePlausible(sv.pass) {
+				continue
+			}
+			kind := "saved site password (base64)"
+			if sv.enc != "base64" {
+				kind = "saved site password (plain text)"
+			}
+			s := sc(scope.AccessUnknown, scope.ReachResource, scope.LifetimeLongLived, "",
+				"FileZilla saved password for "+sv.user+"@"+sv.host+": not encrypted (no master password)")
+			p.add(cred{rule: "filezilla-saved-password", provider: "FileZilla", kind: kind, secret: sv.pass,
+				key: "Pass", where: "server " + sv.host, scope: prodHint(s, sv.name, sv.host),
+				attrs: map[string]string{"host": sv.host, "port": sv.port, "user": sv.user, "site": sv.name}})
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package home_test
 
 import (
+	"encoding/base64"
 	"fmt"
 	"strings"
 	"testing"
@@ -25,6 +26,9 @@ func TestDesktopAppFiles(t *testing.T) {
 	dbPass, sshPass := g.Rand(18, "alnum"), g.Rand(20, "alnum")
 	sftpPass, sftpProd, phrase := g.Rand(16, "alnum"), g.Rand(16, "alnum"), g.Rand(24, "alnum")
 	atomPass, ftpPass, myPass := g.Rand(14, "alnum"), g.Rand(15, "alnum"), g.Rand(16, "alnum")
+	ff1, ff2 := "MDoEEPgAAAAAAAAAAAAAAAAAAAEwFAYIKoZIhvcNAwcECA"+g.Rand(32, "b64"), "MDoEEPgAAAAAAAAAAAAAAAAAAAEwFAYIKoZIhvcNAwcECA"+g.Rand(32, "b64")
+	fzB64 := base64.StdEncoding.EncodeToString([]byte(g.Rand(12, "alnum")))
+	fzPlain := g.Rand(13, "alnum")
 	cases := []struct {
 		path, content, rule, secret, provider, attr, val string
 	}{
@@ -78,6 +82,12 @@ func TestDesktopAppFiles(t *testing.T) {
 			"sync-config-password", atomPass, "SFTP/FTP", "host", "10.0.0.7"},
 		{"legacy/.ftpconfig", fmt.Sprintf(`{"protocol": "ftp", "host": "ftp.example.org", "port": 21, "user": "upload", "pass": %q, "remote": "/"}`, ftpPass),
 			"sync-config-password", ftpPass, "SFTP/FTP", "user", "upload"},
+		{"backup/ff/logins.json", fmt.Sprintf(`{"nextId":3,"logins":[{"id":1,"hostname":"https://a.example.com","encryptedUsername":"MDIE%s","encryptedPassword":%q,"encType":1},{"id":2,"hostname":"https://b.example.com","encryptedUsername":"","encryptedPassword":%q,"encType":1}],"version":3}`, g.Rand(40, "b64"), ff1, ff2),
+			"firefox-saved-logins", ff1, "Firefox", "sites", "2"},
+		{"backup/ff/logins.json", "", "firefox-saved-logins", ff1, "Firefox", "usernames_saved", "1"},
+		{"old/.filezilla/sitemanager.xml", "<FileZilla3><Servers><Server><Host>ftp.example.org</Host><Port>21</Port><User>web</User><Pass encoding=\"base64\">" + fzB64 + "</Pass><Name>shop</Name></Server><Server><Host>10.0.0.9</Host><User>root</User><Pass>" + fzPlain + "</Pass></Server></Servers></FileZilla3>\n",
+			"filezilla-saved-password", fzB64, "FileZilla", "host", "ftp.example.org"},
+		{"old/.filezilla/sitemanager.xml", "", "filezilla-saved-password", fzPlain, "FileZilla", "user", "root"},
 		{"docker/mysql/.my.cnf", "[client]\nuser = app\npassword = " + myPass + "\n", "mysql-config-password", myPass, "MySQL", "user", "app"},
 	}
 	byPath := map[string][]scanner.Finding{}
@@ -112,6 +122,9 @@ func TestDesktopAppFiles(t *testing.T) {
 		"e/.ftpconfig":                   `{"host": "ftp.example.com", "user": "me", "pass": "", "promptForPass": true}`,
 		"f/.my.cnf":                      "[client]\nuser = root\npassword = changeme\n",
 		"g/.remote-sync.json":            `{"hostname": "h", "username": "u", "password": "your-password-here"}`,
+		"i/logins.json":                  `{"nextId":1,"logins":[],"version":3}`,
+		"j/sitemanager.xml":              "<FileZilla3><Servers><Server><Host>h</Host><User>u</User><Pass encoding=\"crypt\">" + g.Rand(40, "b64") + "</Pass></Server></Servers></FileZilla3>",
+		"k/recentservers.xml":            "<FileZilla3><RecentServers><Server><Host>h</Host><User>anonymous</User></Server></RecentServers></FileZilla3>",
 		"h/.dbeaver/data-sources-2.json": `{"connections": {"pg-1": {"name": "x", "save-password": false, "configuration": {"host": "db", "user": "app"}}}}`,
 	} {
 		for _, f := range eng.ScanBytes(scanner.Origin{Kind: scanner.KindFile, Path: path}, []byte(content)) {

@@ -51,6 +51,7 @@ func Rules() []RuleInfo {
 		{"s3cfg-secret-key", "S3-compatible storage", "S3 secret key (s3cmd)", "secret_key of a section in s3cmd's .s3cfg; the provider is named by host_base"},
 		{"dbeaver-saved-password", "DBeaver", "saved connection password", "password saved in clear in DBeaver's .dbeaver/data-sources.json (connection or SSH/proxy handler)"},
 		{"sync-config-password", "SFTP/FTP", "saved server password", "password or key passphrase in an editor's remote-sync configuration (.vscode/sftp.json, .remote-sync.json, .ftpconfig)"},
+		{"firefox-saved-logins", "Firefox", "saved browser passwords", "a Firefox profile's logins.json: site passwords encrypted with key4.db, recoverable without a Primary Password"},
 		{"ssh-private-key-file", "SSH", "SSH private key", "private key under ~/.ssh"},
 		{"shell-history-secret", "unknown", "secret typed in a shell command", "credential-named assignment or bearer header in a shell history"},
 		{"agent-config-secret", "unknown", "secret in an agent's configuration", "credential-named field of an AI agent's or editor's configuration"},
