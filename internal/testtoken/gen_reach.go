@@ -212,6 +212,11 @@ users:
 		return nil, err
 	}
 	write(".ssh/id_work", enc, strings.TrimSpace(enc))
+	ppk, err := g.PrivateKey("putty")
+	if err != nil {
+		return nil, err
+	}
+	write(".ssh/deploy.ppk", ppk, strings.TrimSpace(ppk))
 	histRailway, bearer := g.UUID(), g.Rand(40, "alnum")
 	write(".bash_history", "ls -la\nexport RAILWAY_API_TOKEN="+histRailway+"\nrailway up\ncurl -H 'Authorization: Bearer "+bearer+"' https://api.example.com/v1/items\n", histRailway, bearer)
 	mcpRailway, sbp := g.UUID(), "sbp_"+g.Rand(40, "hex")
