@@ -45,10 +45,14 @@ type RuleSpec struct {
 	Scope scope.Scope `yaml:"scope"`
 	// Examples are test inputs; see the rules package for their template
 	// syntax. Positive examples must be found, negative ones must not.
-	Examples struct {
-		Positive []string `yaml:"positive"`
-		Negative []string `yaml:"negative"`
-	} `yaml:"examples"`
+	Examples RuleExamples `yaml:"examples"`
+}
+
+// RuleExamples are a rule's test inputs (a named type so that the
+// generated rules/builtin_gen.go can spell them).
+type RuleExamples struct {
+	Positive []string `yaml:"positive"`
+	Negative []string `yaml:"negative"`
 }
 
 // Rule is a detector compiled from a RuleSpec.
