@@ -3,9 +3,32 @@
 package main
 
 import (
+	"fmt"
 	"os"
+	"runtime/pprof"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], systemStreams()))
+	os.Exit(profiled(func() int { return run(os.Args[1:], systemStreams()) }))
+}
+
+// profiled runs f with a CPU profile written to $TOKENSCOPE_CPUPROFILE
+// when it is set (a development aid, see docs/bench.md).
+func profiled(f func() int) int {
+	path := os.Getenv("TOKENSCOPE_CPUPROFILE")
+	if path == "" {
+		return f()
+	}
+	out, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tokenscope: TOKENSCOPE_CPUPROFILE:", err)
+		return f()
+	}
+	defer out.Close()
+	if err := pprof.StartCPUProfile(out); err != nil {
+		fmt.Fprintln(os.Stderr, "tokenscope: TOKENSCOPE_CPUPROFILE:", err)
+		return f()
+	}
+	defer pprof.StopCPUProfile()
+	return f()
 }
