@@ -61,17 +61,20 @@ func newPrefilter(lits []string) *prefilter {
 	for _, l := range lits {
 		states += len(l)
 	}
-	tr := make([]int32, nclass, states*nclass) // at most one state a literal byte
+	// one table for the whole build, renumbered in place at the end: a
+	// second copy was a third of a scan's start-up (fresh pages cost more
+	// than the work)
+	tr := make([]uint32, nclass, states*nclass) // at most one state a literal byte
 	outs := make([][]int32, 1, states)
 	for li, l := range lits {
-		s := int32(0)
+		s := uint32(0)
 		for i := 0; i < len(l); i++ {
 			k := int(p.classes[l[i]])
 			t := tr[int(s)*nclass+k]
 			if t == 0 {
-				t = int32(len(outs))
+				t = uint32(len(outs))
 				tr[int(s)*nclass+k] = t
-				tr = append(tr, make([]int32, nclass)...)
+				tr = tr[:len(tr)+nclass] // zero: make cleared the capacity
 				outs = append(outs, nil)
 			}
 			s = t
@@ -83,8 +86,8 @@ func newPrefilter(lits []string) *prefilter {
 	// function in place (a state's failure state is shallower, so its row
 	// is already complete), outputs inherited along failure links
 	n := len(outs)
-	fail := make([]int32, n)
-	order := make([]int32, 0, n)
+	fail := make([]uint32, n)
+	order := make([]uint32, 0, n)
 	for k := 1; k < nclass; k++ {
 		if t := tr[k]; t != 0 {
 			order = append(order, t)
@@ -126,14 +129,37 @@ func newPrefilter(lits []string) *prefilter {
 		}
 	}
 	p.firstOut = uint32(first) * p.nclass
-	p.trans = make([]uint32, n*nclass)
+	// renumber in place: values first, then rows moved along the cycles of
+	// the permutation s -> newID[s] with one spare row
+	tr = tr[:n*nclass]
+	for i, t := range tr {
+		tr[i] = uint32(newID[t]) * p.nclass
+	}
+	spare := make([]uint32, nclass)
+	done := make([]bool, n)
 	for s := 0; s < n; s++ {
-		row := p.trans[int(newID[s])*nclass:]
-		src := tr[s*nclass : (s+1)*nclass]
-		for k := 0; k < nclass; k++ {
-			row[k] = uint32(newID[src[k]]) * p.nclass
+		if done[s] || int(newID[s]) == s {
+			done[s] = true
+			continue
+		}
+		// the row of s goes to newID[s], whose row goes on, until the
+		// cycle returns to s
+		copy(spare, tr[s*nclass:(s+1)*nclass])
+		for cur := s; ; {
+			dst := int(newID[cur])
+			done[cur] = true
+			// swap spare with the row at dst
+			row := tr[dst*nclass : (dst+1)*nclass]
+			for k := range row {
+				row[k], spare[k] = spare[k], row[k]
+			}
+			if dst == s {
+				break
+			}
+			cur = dst
 		}
 	}
+	p.trans = tr
 	return p
 }
 

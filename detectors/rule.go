@@ -58,10 +58,19 @@ type RuleExamples struct {
 // Rule is a detector compiled from a RuleSpec.
 type Rule struct {
 	spec RuleSpec
-	// re compiles the pattern the first time a window reaches this rule:
-	// most runs (a pre-commit hook, a small tree) touch few rules, and
-	// compiling every pattern up front was half of start-up.
-	re func() *regexp.Regexp
+	// pat parses and compiles the pattern the first time a window reaches
+	// this rule: most runs (a pre-commit hook, a small tree) touch few
+	// rules, and parsing and compiling every pattern up front was most of
+	// start-up.
+	pat      func() *compiledPattern
+	maxLen   int
+	validate func(string) bool
+	decode   scope.DecodeFunc
+}
+
+// compiledPattern is what a rule's pattern yields once parsed.
+type compiledPattern struct {
+	re *regexp.Regexp
 	// secretIx lists the groups named "secret"; a pattern written as an
 	// alternation names one in each branch, and the first that took part in
 	// a match is the credential.
@@ -73,18 +82,38 @@ type Rule struct {
 	// litPrefix[i] lists the constant starts of secret group secretIx[i]
 	// (or of the whole match, index len(secretIx)), kept by redaction.
 	litPrefix [][]string
-	maxLen    int
-	validate  func(string) bool
-	decode    scope.DecodeFunc
+}
+
+// compilePattern parses a pattern already known to parse and compile.
+func compilePattern(pattern string) *compiledPattern {
+	parsed, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		panic(err) // checked by CompileRule or by go generate ./rules
+	}
+	c := &compiledPattern{re: regexp.MustCompile(pattern)}
+	for i, name := range parsed.CapNames() {
+		switch name {
+		case "":
+		case "secret":
+			c.secretIx = append(c.secretIx, i)
+		default:
+			if c.attrIx == nil {
+				c.attrIx = map[string][]int{}
+			}
+			c.attrIx[name] = append(c.attrIx[name], i)
+		}
+	}
+	for _, ix := range c.secretIx {
+		c.litPrefix = append(c.litPrefix, literalStarts(findCapture(parsed, ix)))
+	}
+	c.litPrefix = append(c.litPrefix, literalStarts(parsed))
+	return c
 }
 
 // CompileRule checks a spec and compiles it into a detector.
 func CompileRule(spec RuleSpec) (*Rule, error) {
-	if spec.ID == "" || spec.Provider == "" || spec.Kind == "" {
-		return nil, fmt.Errorf("rule %q: id, provider and kind are required", spec.ID)
-	}
-	if len(spec.Literals) == 0 {
-		return nil, fmt.Errorf("rule %s: at least one literal is required", spec.ID)
+	if err := checkNames(spec); err != nil {
+		return nil, err
 	}
 	// regexp.Compile parses with exactly these flags, so a pattern that
 	// parses here compiles later.
@@ -92,39 +121,51 @@ func CompileRule(spec RuleSpec) (*Rule, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rule %s: pattern: %w", spec.ID, err)
 	}
-	pattern := spec.Pattern
-	r := &Rule{spec: spec, re: sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })}
-	for i, name := range parsed.CapNames() {
-		switch name {
-		case "":
-		case "secret":
-			r.secretIx = append(r.secretIx, i)
-		default:
-			if r.attrIx == nil {
-				r.attrIx = map[string][]int{}
-			}
-			r.attrIx[name] = append(r.attrIx[name], i)
-		}
-	}
-	for _, ix := range r.secretIx {
-		r.litPrefix = append(r.litPrefix, literalStarts(findCapture(parsed, ix)))
-	}
-	r.litPrefix = append(r.litPrefix, literalStarts(parsed))
-	for _, p := range spec.RedactPrefix {
-		if len(p) < 2 {
-			return nil, fmt.Errorf("rule %s: redact_prefix %q is shorter than 2 bytes", spec.ID, p)
-		}
-	}
 	// the bound is read off the parsed pattern, where counted repeats
 	// multiply (Simplify would expand them first: 8 ms of start-up)
-	if spec.MaxLen > 0 {
-		r.maxLen = spec.MaxLen
-	} else {
+	maxLen := spec.MaxLen
+	if maxLen <= 0 {
 		n, bounded := regexpMaxLen(parsed)
 		if !bounded {
 			return nil, fmt.Errorf("rule %s: pattern has no upper bound on its length; set max_len", spec.ID)
 		}
-		r.maxLen = n
+		maxLen = n
+	}
+	return compileChecked(spec, maxLen)
+}
+
+// CompileBuiltin compiles a spec that go generate ./rules has already
+// checked with CompileRule (the pattern parses and is bounded by maxLen,
+// its computed bound), without parsing the pattern: that waits for the
+// first window that reaches the rule.
+func CompileBuiltin(spec RuleSpec, maxLen int) (*Rule, error) {
+	if spec.Pattern == "" || maxLen <= 0 {
+		return nil, fmt.Errorf("rule %q: built-in spec without pattern or bound", spec.ID)
+	}
+	return compileChecked(spec, maxLen)
+}
+
+func checkNames(spec RuleSpec) error {
+	if spec.ID == "" || spec.Provider == "" || spec.Kind == "" {
+		return fmt.Errorf("rule %q: id, provider and kind are required", spec.ID)
+	}
+	if len(spec.Literals) == 0 {
+		return fmt.Errorf("rule %s: at least one literal is required", spec.ID)
+	}
+	return nil
+}
+
+// compileChecked does the checks that need no parsed pattern.
+func compileChecked(spec RuleSpec, maxLen int) (*Rule, error) {
+	if err := checkNames(spec); err != nil {
+		return nil, err
+	}
+	pattern := spec.Pattern
+	r := &Rule{spec: spec, maxLen: maxLen, pat: sync.OnceValue(func() *compiledPattern { return compilePattern(pattern) })}
+	for _, p := range spec.RedactPrefix {
+		if len(p) < 2 {
+			return nil, fmt.Errorf("rule %s: redact_prefix %q is shorter than 2 bytes", spec.ID, p)
+		}
 	}
 	if r.maxLen > MaxWindow {
 		return nil, fmt.Errorf("rule %s: max length %d exceeds %d", spec.ID, r.maxLen, MaxWindow)
@@ -172,13 +213,14 @@ func (r *Rule) Literals() []string { return r.spec.Literals }
 func (r *Rule) MaxLen() int        { return r.maxLen }
 
 func (r *Rule) Find(window []byte, emit func(Candidate)) {
-	for _, m := range r.re().FindAllSubmatchIndex(window, -1) {
+	c := r.pat()
+	for _, m := range c.re.FindAllSubmatchIndex(window, -1) {
 		lo, hi := m[0], m[1]
-		prefix := r.litPrefix[len(r.secretIx)]
-		for k, ix := range r.secretIx {
+		prefix := c.litPrefix[len(c.secretIx)]
+		for k, ix := range c.secretIx {
 			if m[2*ix] >= 0 {
 				lo, hi = m[2*ix], m[2*ix+1]
-				prefix = r.litPrefix[k]
+				prefix = c.litPrefix[k]
 				break
 			}
 		}
@@ -197,7 +239,7 @@ func (r *Rule) Find(window []byte, emit func(Candidate)) {
 			sc = r.decode(secret, sc)
 		}
 		var attrs map[string]string
-		for name, ixs := range r.attrIx {
+		for name, ixs := range c.attrIx {
 			for _, ix := range ixs {
 				if m[2*ix] >= 0 {
 					if attrs == nil {

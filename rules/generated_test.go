@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"github.com/tokenscope/tokenscope/detectors"
 	"os"
 	"reflect"
 	"testing"
@@ -21,9 +22,21 @@ func TestGeneratedSpecsUpToDate(t *testing.T) {
 	if len(yamlSpecs) != len(builtinSpecs) {
 		t.Fatalf("%s (%d specs in YAML, %d generated)", fix, len(yamlSpecs), len(builtinSpecs))
 	}
+	if len(builtinMaxLen) != len(builtinSpecs) {
+		t.Fatalf("%s (%d specs, %d bounds)", fix, len(builtinSpecs), len(builtinMaxLen))
+	}
 	for i := range yamlSpecs {
 		if !reflect.DeepEqual(yamlSpecs[i], builtinSpecs[i]) {
 			t.Fatalf("%s (first difference: rule %q)", fix, yamlSpecs[i].ID)
+		}
+		// the bound the loader takes on trust is the one CompileRule
+		// computes from the pattern
+		r, err := detectors.CompileRule(yamlSpecs[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.MaxLen() != builtinMaxLen[i] {
+			t.Fatalf("%s (rule %q: bound %d generated, %d computed)", fix, yamlSpecs[i].ID, builtinMaxLen[i], r.MaxLen())
 		}
 	}
 }

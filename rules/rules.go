@@ -95,7 +95,7 @@ func decodeFile(fsys fs.FS, name string) ([]detectors.RuleSpec, error) {
 // detector set, the rule registry) share the compiled rules, which are
 // immutable and safe for concurrent use. The slice is the caller's.
 func Load() ([]*detectors.Rule, error) {
-	loaded.once.Do(func() { loaded.rules, loaded.err = compileSpecs(builtinSpecs) })
+	loaded.once.Do(func() { loaded.rules, loaded.err = compileBuiltins(builtinSpecs, builtinMaxLen) })
 	return slices.Clone(loaded.rules), loaded.err
 }
 
@@ -125,6 +125,23 @@ func compileSpecs(specs []detectors.RuleSpec) ([]*detectors.Rule, error) {
 		}
 		seen[s.ID] = true
 		r, err := detectors.CompileRule(s)
+		if err != nil {
+			return nil, fmt.Errorf("rules: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// compileBuiltins compiles the generated specs without parsing their
+// patterns (go generate checked them; each is parsed when first reached).
+func compileBuiltins(specs []detectors.RuleSpec, maxLen []int) ([]*detectors.Rule, error) {
+	if len(maxLen) != len(specs) {
+		return nil, fmt.Errorf("rules: builtin_gen.go is inconsistent (%d specs, %d bounds): run go generate ./rules", len(specs), len(maxLen))
+	}
+	out := make([]*detectors.Rule, 0, len(specs))
+	for i, s := range specs {
+		r, err := detectors.CompileBuiltin(s, maxLen[i])
 		if err != nil {
 			return nil, fmt.Errorf("rules: %w", err)
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"github.com/tokenscope/tokenscope/reporters"
@@ -25,12 +26,12 @@ func newCmdRules(s *Streams) *cobra.Command {
 		Short: "List every rule id a finding can name: id, provider, credential kind, severity of its base scope, and what emits it (rule, code, store, env)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			set, err := rules.BuiltinSet()
-			if err != nil {
-				return err
-			}
 			if literals {
-				for _, l := range setLiterals(set) {
+				dets, err := rules.Builtin()
+				if err != nil {
+					return err
+				}
+				for _, l := range setLiterals(dets) {
 					// a literal holding a newline or control character is
 					// shown escaped, so one line is always one literal
 					if _, err := fmt.Fprintln(s.Out, reporters.Escape(l)); err != nil {
@@ -49,7 +50,9 @@ func newCmdRules(s *Streams) *cobra.Command {
 				enc.SetIndent("", "  ")
 				return enc.Encode(entries)
 			}
-			tw := tabwriter.NewWriter(s.Out, 0, 4, 2, ' ', 0)
+			// buffered: tabwriter writes a cell at a time, a syscall each
+			bw := bufio.NewWriter(s.Out)
+			tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tPROVIDER\tKIND\tBASE SEVERITY\tFROM")
 			for _, e := range entries {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.ID, e.Provider, e.Kind, e.Base.Severity(), e.Source)
@@ -57,8 +60,8 @@ func newCmdRules(s *Streams) *cobra.Command {
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(s.Out, "%d rules\n", len(entries))
-			return err
+			fmt.Fprintf(bw, "%d rules\n", len(entries))
+			return bw.Flush()
 		},
 	}
 	list.Flags().BoolVar(&asJSON, "json", false, "print the rules as JSON")
@@ -68,11 +71,14 @@ func newCmdRules(s *Streams) *cobra.Command {
 		Short: "Show one rule: its kind, base scope and, when scan --verify covers it, the request sent to its issuer",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			set, err := rules.BuiltinSet()
-			if err != nil {
+			// the registry knows every id a finding can name (rules, code
+			// detectors, store formats, environment names), without
+			// building the prefilter
+			if _, err := detectors.Registry(); err != nil {
 				return err
 			}
-			inf, ok := set.Info(args[0])
+			e, ok := detectors.Lookup(args[0])
+			inf := e.Info
 			if !ok {
 				return usageErr("no rule %q (see tokenscope rules list)", reporters.Escape(args[0]))
 			}
@@ -86,7 +92,7 @@ func newCmdRules(s *Streams) *cobra.Command {
 				fmt.Fprintf(&b, "why:       %s\n", ev)
 			}
 			b.WriteString(verifierText(inf.ID))
-			_, err = fmt.Fprint(s.Out, b.String())
+			_, err := fmt.Fprint(s.Out, b.String())
 			return err
 		},
 	}
@@ -94,12 +100,12 @@ func newCmdRules(s *Streams) *cobra.Command {
 	return cmd
 }
 
-// setLiterals lists every literal of the set's detectors, lowercased (the
+// setLiterals lists every literal of the detectors, lowercased (the
 // prefilter ignores ASCII case), sorted and unique.
-func setLiterals(set *detectors.Set) []string {
+func setLiterals(dets []detectors.Detector) []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, d := range set.Detectors() {
+	for _, d := range dets {
 		for _, l := range d.Literals() {
 			l = strings.ToLower(l)
 			if !seen[l] {
