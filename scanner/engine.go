@@ -237,6 +237,11 @@ type worker struct {
 	// pos is the Positioner of the transform scanStream is called on
 	// next, if it has one (read and cleared as the stream starts).
 	pos Positioner
+	// spare holds a chunk buffer per expansion level below the current
+	// one (spare[i] is w.buf while nest is i+1), made on first use: an
+	// inner stream scans in its own buffer, so the outer stream's head
+	// is read in place, not copied per item.
+	spare [][]byte
 }
 
 type located struct {

@@ -198,7 +198,15 @@ func skipAt(o Origin, kind SkipKind, reason string, partial bool) Skipped {
 // the archives around the stream. It returns how many bytes of the stream
 // were read.
 func (w *worker) expand(x Expander, o Origin, head []byte, headErr error, r io.Reader, size int64, depth int) int64 {
-	var in io.Reader = &byteReader{b: append([]byte(nil), head...)}
+	// head lies in w.buf; the inner streams scan in the next level's
+	// buffer, so the head is read where it is
+	var in io.Reader = &byteReader{b: head}
+	outer := w.buf
+	if len(w.spare) <= w.nest {
+		w.spare = append(w.spare, make([]byte, len(outer)))
+	}
+	w.buf = w.spare[w.nest]
+	defer func() { w.buf = outer }()
 	if headErr == nil {
 		in = io.MultiReader(in, r)
 	}
