@@ -4,8 +4,10 @@ import (
 	"archive/tar"
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"context"
+	"hash/crc32"
 	"io"
 	"os"
 	"os/exec"
@@ -21,6 +23,7 @@ import (
 	"github.com/tokenscope/tokenscope/rules"
 	"github.com/tokenscope/tokenscope/scanner"
 	"github.com/tokenscope/tokenscope/scanner/archive"
+	"github.com/tokenscope/tokenscope/scanner/binary"
 	"github.com/tokenscope/tokenscope/scanner/dir"
 )
 
@@ -378,5 +381,118 @@ func TestZipOnDiskReadInPlace(t *testing.T) {
 	}
 	if !skippedWith(res, "outer.tar > lib/big.zip", "in-memory limit") {
 		t.Errorf("nested zip past the in-memory limit not reported: %+v", res.Skipped)
+	}
+}
+
+// zeros is an endless stream of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// zerosDeflated is a raw deflate stream of n zeros (n a multiple of 1
+// MiB, at least 2 MiB), with its CRC-32: a stored block of 32 KiB of
+// zeros fills the window, then one MiB compressed once against that
+// window (a sync flush ends it byte-aligned) is repeated, then a final
+// empty block. It takes milliseconds where compressing 2 GiB takes
+// seconds.
+func zerosDeflated(t *testing.T, n int64) ([]byte, uint32, uint64) {
+	t.Helper()
+	const win, mib = 32 << 10, 1 << 20
+	zero := make([]byte, mib)
+	var chunk bytes.Buffer
+	fw, err := flate.NewWriterDict(&chunk, flate.BestCompression, zero[:win])
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(zero)
+	fw.Flush()
+	var out bytes.Buffer
+	// a stored block (not final) of 32 KiB: header, LEN, NLEN, data
+	out.Write([]byte{0x00, 0x00, 0x80, 0xff, 0x7f})
+	out.Write(zero[:win])
+	crc := crc32.Update(0, crc32.IEEETable, zero[:win])
+	for done := int64(win); done < n; done += mib {
+		if n-done < mib {
+			// the last part: win bytes short of a MiB, compressed alone
+			var last bytes.Buffer
+			lw, _ := flate.NewWriterDict(&last, flate.BestCompression, zero[:win])
+			lw.Write(zero[:n-done])
+			lw.Flush()
+			out.Write(last.Bytes())
+			crc = crc32.Update(crc, crc32.IEEETable, zero[:n-done])
+			break
+		}
+		out.Write(chunk.Bytes())
+		crc = crc32.Update(crc, crc32.IEEETable, zero)
+	}
+	out.Write([]byte{0x01, 0x00, 0x00, 0xff, 0xff}) // final empty stored block
+	return out.Bytes(), crc, uint64(n)
+}
+
+// A single zip entry declaring 2 GiB of zeros (deflated to about 2 MiB,
+// made by the test: the repository holds nothing big) is read quickly,
+// and the sibling is still scanned: under a budget below 2 GiB it stops
+// at the expanded-bytes budget (a budget skip naming the entry).
+func TestZipBomb2GiBSingleEntry(t *testing.T) {
+	root := t.TempDir()
+	f, err := os.Create(filepath.Join(root, "bomb2g.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	zw := zip.NewWriter(f)
+	data, crc, size := zerosDeflated(t, 2<<30)
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: "zeros.bin", Method: zip.Deflate, CRC32: crc, CompressedSize64: uint64(len(data)), UncompressedSize64: size})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	fi, _ := os.Stat(f.Name())
+	t.Logf("2 GiB entry written in %s, %d bytes", time.Since(start), fi.Size())
+	write(t, root, "ok.env", []byte("GITHUB_TOKEN="+testtoken.New(14).GitHub("ghp_")+"\n"))
+	for _, c := range []struct {
+		lim  scanner.ExpandLimits
+		want string
+	}{
+		// within the default budget (4 GiB) and ratio (deflate's best is
+		// about 1030:1; this stream is 996:1): read whole, quickly
+		{scanner.ExpandLimits{}, ""},
+		{scanner.ExpandLimits{MaxBytes: 1 << 30}, "expands to more than the limit of 1073741824 bytes"},
+		{scanner.ExpandLimits{MaxRatio: 1 << 40, MaxBytes: 64 << 20}, "more than the limit of 67108864 bytes"},
+	} {
+		start := time.Now()
+		// as the CLI scans with --max-file-size 4GB: the member would be
+		// read whole (through the strings of a binary), so only a budget
+		// can stop it
+		set, err := rules.BuiltinSet()
+		if err != nil {
+			t.Fatal(err)
+		}
+		xs := append(archive.Expanders(archive.DefaultMaxInMemory), binary.Strings())
+		eng := scanner.NewEngine(set, scanner.Options{Workers: 2, Expanders: xs, Limits: c.lim, MaxFileSize: 4 << 30})
+		res, err := eng.Run(context.Background(), dir.New([]string{root}, dir.Options{Via: "workspace"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		took := time.Since(start)
+		if c.want == "" && len(res.Skipped) != 0 {
+			t.Errorf("%+v: skipped %+v, want the entry read whole", c.lim, res.Skipped)
+		}
+		if c.want != "" && !skippedWith(res, "zeros.bin", c.want) {
+			t.Errorf("%+v: bomb not stopped by %q: %+v", c.lim, c.want, res.Skipped)
+		}
+		if len(res.Findings) != 1 {
+			t.Errorf("%+v: %d findings, want the sibling's 1", c.lim, len(res.Findings))
+		}
+		if took > 20*time.Second {
+			t.Errorf("%+v: %s to stop the bomb", c.lim, took)
+		}
+		t.Logf("%+v: stopped in %s, stats %+v", c.lim, took, res.Stats)
 	}
 }
