@@ -1,14 +1,23 @@
 package image
 
 import (
+	"context"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/tokenscope/tokenscope/scanner"
 )
@@ -85,4 +94,55 @@ func TestOCILayoutMissingAndTruncatedBlobs(t *testing.T) {
 			t.Logf("skipped: %+v", res.Skipped)
 		})
 	}
+}
+
+// The in-process registry serves a manifest whose base layer blob was
+// deleted: the config is still scanned, the layer is one skipped item
+// naming it, and the scan ends.
+func TestRegistryManifestMissingLayerBlob(t *testing.T) {
+	f := buildImage(t)
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	defer srv.Close()
+	ref := strings.TrimPrefix(srv.URL, "http://") + "/org/app:1"
+	tag, _ := name.NewTag(ref, name.Insecure)
+	if err := remote.Write(tag, f.img); err != nil {
+		t.Fatal(err)
+	}
+	ls, _ := f.img.Layers()
+	base, _ := ls[0].Digest()
+	req, _ := http.NewRequest(http.MethodDelete, srv.URL+"/v2/org/app/blobs/"+base.String(), nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("delete blob: %s", resp.Status)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	res, err := scanner.NewEngine(mustSet(t), scanner.Options{Workers: 2}).Run(ctx, New([]string{ref}, Options{Insecure: true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var env bool
+	for _, fd := range res.Findings {
+		env = env || fd.Origin.Path == "config:Env"
+	}
+	if !env {
+		t.Errorf("config not scanned: %+v", res.Findings)
+	}
+	n := 0
+	for _, s := range res.Skipped {
+		if strings.Contains(s.Path, "!layer 1 (") {
+			n++
+			if s.Kind != scanner.SkipUnreadable || !strings.Contains(s.Reason, "BLOB_UNKNOWN") {
+				t.Errorf("missing blob skip %+v: want unreadable and the registry's error", s)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("missing layer reported %d times, want once: %+v", n, res.Skipped)
+	}
+	t.Logf("skipped: %+v", res.Skipped)
 }
