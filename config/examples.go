@@ -116,7 +116,7 @@ func RunExamples(specs []detectors.RuleSpec, rules []*detectors.Rule, builtin *d
 			found := false
 			var others []string
 			var span [2]int
-			set.NewMatcher().Scan([]byte(text), func(c detectors.Candidate) {
+			set.NewMatcher().ScanStart([]byte(text), func(c detectors.Candidate) {
 				if c.RuleID == s.ID {
 					found = true
 					span = [2]int{c.Start, c.End}
@@ -126,7 +126,7 @@ func RunExamples(specs []detectors.RuleSpec, rules []*detectors.Rule, builtin *d
 			})
 			if found && builtin != nil {
 				seen := map[string]bool{}
-				builtin.NewMatcher().Scan([]byte(text), func(c detectors.Candidate) {
+				builtin.NewMatcher().ScanStart([]byte(text), func(c detectors.Candidate) {
 					if !detectors.IsGeneric(c.RuleID) && c.Start < span[1] && span[0] < c.End && !seen[c.RuleID] {
 						seen[c.RuleID] = true
 						res.Notes = append(res.Notes, fmt.Sprintf("positive %d is also found by built-in rule %s", i+1, c.RuleID))
@@ -150,7 +150,7 @@ func RunExamples(specs []detectors.RuleSpec, rules []*detectors.Rule, builtin *d
 				continue
 			}
 			var hit string
-			set.NewMatcher().Scan([]byte(text), func(c detectors.Candidate) {
+			set.NewMatcher().ScanStart([]byte(text), func(c detectors.Candidate) {
 				if c.RuleID == s.ID && hit == "" {
 					hit = c.Secret
 				}

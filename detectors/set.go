@@ -20,6 +20,11 @@ type Set struct {
 	pf      *prefilter
 	overlap int
 	infos   map[string]Info
+	// lineStart lists the literals that begin with a newline (a rule's way
+	// of asking for a token at the start of a line); ScanStart also finds
+	// them, less the newline, at the first byte of a stream.
+	lineStart []int32
+	lits      []string // lower-cased, by literal index
 }
 
 // NewSet checks the detectors and builds the prefilter automaton.
@@ -65,8 +70,25 @@ func NewSet(dets []Detector) (*Set, error) {
 			}
 		}
 	}
+	for li, l := range lits {
+		if l[0] == '\n' {
+			s.lineStart = append(s.lineStart, int32(li))
+		}
+	}
 	s.pf = newPrefilter(lits)
+	s.lits = lits
 	return s, nil
+}
+
+// asciiEqualFold reports whether b equals the lower-case literal l, ASCII
+// case-insensitively (as the prefilter matches).
+func asciiEqualFold(b []byte, l string) bool {
+	for i := 0; i < len(l); i++ {
+		if lowerASCII(b[i]) != l[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Detectors returns the detectors in the set, in the order given.
@@ -155,10 +177,25 @@ func (m *Matcher) addWindow(lit int32, start, end int) {
 // End as offsets into chunk. Candidates come grouped by detector, in the
 // order the detectors were given; callers that need them in order sort
 // them.
-func (m *Matcher) Scan(chunk []byte, emit func(Candidate)) {
+func (m *Matcher) Scan(chunk []byte, emit func(Candidate)) { m.scan(chunk, false, emit) }
+
+// ScanStart is Scan for a chunk that begins a stream: a literal that
+// begins with a newline also matches at the chunk's first byte, as if a
+// newline came before it, so a token on a file's first line is found like
+// one on any other line.
+func (m *Matcher) ScanStart(chunk []byte, emit func(Candidate)) { m.scan(chunk, true, emit) }
+
+func (m *Matcher) scan(chunk []byte, start bool, emit func(Candidate)) {
 	s := m.set
 	m.used = m.used[:0]
 	m.n = len(chunk)
+	if start {
+		for _, li := range s.lineStart {
+			if l := s.lits[li][1:]; len(chunk) >= len(l) && asciiEqualFold(chunk[:len(l)], l) {
+				m.addWindow(li, -1, len(l))
+			}
+		}
+	}
 	s.pf.scan(chunk, &m.pfs, m.hit)
 	if len(m.used) == 0 {
 		return

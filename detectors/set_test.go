@@ -156,3 +156,37 @@ func BenchmarkBuiltinSet(b *testing.B) {
 		}
 	}
 }
+
+// A rule that asks for a token at a line start (a literal beginning with a
+// newline) finds it on a stream's first line through ScanStart, and only
+// there: Scan, for a chunk in the middle of a stream, does not.
+func TestScanStartMatchesLineStartLiteralAtFirstByte(t *testing.T) {
+	set, err := rules.BuiltinSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := testtoken.New(7)
+	key := "SG." + g.Rand(22, "b64url") + "." + g.Rand(43, "b64url")
+	found := func(scan func([]byte, func(detectors.Candidate)), text string) bool {
+		ok := false
+		scan([]byte(text), func(c detectors.Candidate) {
+			if c.RuleID == "sendgrid-api-key" && c.Secret == key {
+				ok = true
+			}
+		})
+		return ok
+	}
+	m := set.NewMatcher()
+	if !found(m.ScanStart, key+"\n") {
+		t.Errorf("ScanStart: a key on the first byte is not found")
+	}
+	if !found(m.ScanStart, "x\n"+key+"\n") || !found(m.Scan, "x\n"+key+"\n") {
+		t.Errorf("a key after a newline is not found")
+	}
+	if found(m.Scan, key+"\n") {
+		t.Errorf("Scan (a chunk mid-stream) reads its first byte as a line start")
+	}
+	if found(m.ScanStart, "m"+key+"\n") {
+		t.Errorf("ScanStart: a key glued to a letter (msg.…) is found")
+	}
+}

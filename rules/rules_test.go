@@ -42,7 +42,7 @@ func expand(t *testing.T, id string, tmpls []string) []string {
 
 func scan(set *detectors.Set, text string) []detectors.Candidate {
 	var out []detectors.Candidate
-	set.NewMatcher().Scan([]byte(text), func(c detectors.Candidate) { out = append(out, c) })
+	set.NewMatcher().ScanStart([]byte(text), func(c detectors.Candidate) { out = append(out, c) })
 	return out
 }
 
@@ -147,6 +147,9 @@ func TestRuleConformance(t *testing.T) {
 				}
 				for _, m := range ms {
 					match := strings.ToLower(ex[m[0]:m[1]])
+					if m[0] == 0 {
+						match = "\n" + match // ScanStart reads a stream's start as a line start
+					}
 					hit := false
 					for _, l := range r.Literals() {
 						if strings.Contains(match, strings.ToLower(l)) {

@@ -425,7 +425,11 @@ func (w *worker) scanStream(o Origin, r io.Reader, size int64, depth int) int64 
 			acceptTo = bufStart + int64(len(data))
 		}
 		w.cand = w.cand[:0]
-		w.m.Scan(data, func(c detectors.Candidate) {
+		scan := w.m.Scan
+		if bufStart == 0 {
+			scan = w.m.ScanStart
+		}
+		scan(data, func(c detectors.Candidate) {
 			end := bufStart + int64(c.End)
 			if end <= accepted || end > acceptTo {
 				return

@@ -16,7 +16,7 @@ func (e *Engine) RedactText(s string) string {
 		return s
 	}
 	var secrets []detectors.Candidate
-	e.set.NewMatcher().Scan([]byte(s), func(c detectors.Candidate) {
+	e.set.NewMatcher().ScanStart([]byte(s), func(c detectors.Candidate) {
 		if c.Secret != "" {
 			secrets = append(secrets, c)
 		}

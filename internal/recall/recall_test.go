@@ -84,7 +84,7 @@ func ruleCases(t *testing.T, set *detectors.Set) []Case {
 	for _, s := range specs {
 		ex := gen(t, s.ID, s.Examples.Positive[0])
 		var secret string
-		set.NewMatcher().Scan([]byte(ex), func(c detectors.Candidate) {
+		set.NewMatcher().ScanStart([]byte(ex), func(c detectors.Candidate) {
 			if c.RuleID == s.ID && secret == "" {
 				secret = c.Secret
 			}

@@ -19,7 +19,7 @@ func Formats(set *detectors.Set) []scanner.Format {
 // starts at from) and returns the candidates found at or after from.
 func scanDecoded(set *detectors.Set, text []byte, from int) []detectors.Candidate {
 	var out []detectors.Candidate
-	set.NewMatcher().Scan(text, func(c detectors.Candidate) {
+	set.NewMatcher().ScanStart(text, func(c detectors.Candidate) {
 		if c.Start >= from && c.Secret != "" {
 			out = append(out, c)
 		}
