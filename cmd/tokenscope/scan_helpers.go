@@ -9,6 +9,7 @@ import (
 	"github.com/tokenscope/tokenscope/scanner/binary"
 	"github.com/tokenscope/tokenscope/scanner/decode"
 	"github.com/tokenscope/tokenscope/scanner/home"
+	"github.com/tokenscope/tokenscope/scanner/sourcemap"
 )
 
 // ruleInfos describes every rule id a finding may name (the registry:
@@ -40,7 +41,9 @@ func defaultExpanders(archiveDepth int) []scanner.Expander {
 	if archiveDepth > 0 {
 		xs = archive.Expanders(archive.DefaultMaxInMemory)
 	}
-	return append(xs, scanner.UTF16(), binary.Strings())
+	// Source maps are taken by name (*.map) before anything else looks
+	// at their text.
+	return append(xs, sourcemap.Expander(), scanner.UTF16(), binary.Strings())
 }
 
 // newPolicy is the policy stage of scan and reach: --fail-on, and the
