@@ -1,6 +1,7 @@
 package detectors
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"regexp/syntax"
@@ -26,6 +27,13 @@ type RuleSpec struct {
 	// Validate names an offline check of the token's own structure (a
 	// checksum); see Validators.
 	Validate string `yaml:"validate"`
+	// Names lists names that tell, on the token's line, which vendor or
+	// credential it is (GH_TOKEN, NODE_AUTH_TOKEN), besides the provider's
+	// own name, which always tells (GITHUB_TOKEN, NPM_TOKEN). A token that
+	// fails a checksum validation is reported (severity at most medium,
+	// evidence "checksum invalid") when its line holds one of them, and
+	// dropped otherwise.
+	Names []string `yaml:"names"`
 	// Decode names an offline decoder in detectors/scope that refines the
 	// scope from the token itself (jwt, pypi-macaroon, azure-sas, ...).
 	Decode string `yaml:"decode"`
@@ -65,7 +73,12 @@ type Rule struct {
 	pat      func() *compiledPattern
 	maxLen   int
 	validate func(string) bool
-	decode   scope.DecodeFunc
+	// checksum describes a validation that checks a checksum: a token that
+	// fails it under a telling name is still reported (see RuleSpec.Names).
+	checksum string
+	// names are what tells the vendor on a token's line, lower case.
+	names  []string
+	decode scope.DecodeFunc
 }
 
 // compiledPattern is what a rule's pattern yields once parsed.
@@ -181,6 +194,15 @@ func compileChecked(spec RuleSpec, maxLen int) (*Rule, error) {
 			return nil, fmt.Errorf("rule %s: unknown validation %q", spec.ID, spec.Validate)
 		}
 		r.validate = v
+		r.checksum = checksumCheck(spec.Validate)
+	}
+	if r.checksum != "" {
+		r.names = tellingNames(spec)
+	}
+	for _, n := range spec.Names {
+		if len(n) < 3 {
+			return nil, fmt.Errorf("rule %s: name %q is shorter than 3 bytes", spec.ID, n)
+		}
 	}
 	if spec.Decode != "" {
 		d, ok := scope.Decoder(spec.Decode)
@@ -210,7 +232,24 @@ func (r *Rule) Info() Info {
 }
 
 func (r *Rule) Literals() []string { return r.spec.Literals }
-func (r *Rule) MaxLen() int        { return r.maxLen }
+
+// MaxLen is the pattern's bound, and for a checksummed format nameReach
+// more, so that the window shows a telling name on the token's line (the
+// set's windows reach MaxLen on either side of a literal).
+func (r *Rule) MaxLen() int {
+	if r.checksum != "" {
+		return r.maxLen + nameReach
+	}
+	return r.maxLen
+}
+
+// PatternLen is the longest match of the rule's pattern (what go generate
+// stores for CompileBuiltin).
+func (r *Rule) PatternLen() int { return r.maxLen }
+
+// nameReach is how far a telling name may sit from a checksummed token
+// beyond the pattern's own bound.
+const nameReach = 64
 
 func (r *Rule) Find(window []byte, emit func(Candidate)) {
 	c := r.pat()
@@ -228,8 +267,14 @@ func (r *Rule) Find(window []byte, emit func(Candidate)) {
 		if r.denied(window[m[0]:m[1]]) || notAValue(secret, r.spec.Literals) {
 			continue
 		}
+		named := ""
 		if r.validate != nil && !r.validate(secret) {
-			continue
+			if r.checksum == "" {
+				continue
+			}
+			if named = r.tellingName(window, lo, hi); named == "" {
+				continue
+			}
 		}
 		if r.spec.MinEntropy > 0 && Entropy(secret) < r.spec.MinEntropy {
 			continue
@@ -237,6 +282,11 @@ func (r *Rule) Find(window []byte, emit func(Candidate)) {
 		sc := r.spec.Scope.Clone()
 		if r.decode != nil {
 			sc = r.decode(secret, sc)
+		}
+		if named != "" {
+			sc.Doubt = "checksum invalid"
+			sc.Confidence = scope.ConfidenceContext
+			sc.Evidence = append([]string{"checksum invalid: " + r.checksum + "; reported because the line names " + named}, sc.Evidence...)
 		}
 		var attrs map[string]string
 		for name, ixs := range c.attrIx {
@@ -348,6 +398,81 @@ func Validator(name string) (func(string) bool, bool) {
 		return ValidBasicCredentials, true
 	}
 	return nil, false
+}
+
+// checksumCheck describes the named validation when it checks a checksum,
+// and returns "" for structure checks (a query string without sv= is no SAS
+// at all, whatever its name).
+func checksumCheck(name string) string {
+	switch strings.ToLower(name) {
+	case "github-crc32", "npm-crc32":
+		return "the last 6 characters are not the Base62 CRC32 of the 30 before them (mistyped, truncated or made up)"
+	}
+	return ""
+}
+
+// tellingNames lists, lower case, what names the vendor on a line: the
+// provider (letters and digits, at least 3) and the spec's names. The
+// literals' stems (ghp of ghp_) are left out: another token of the same
+// shape on the line would name it.
+func tellingNames(spec RuleSpec) []string {
+	var out []string
+	add := func(n string) {
+		n = strings.ToLower(n)
+		if len(n) < 3 {
+			return
+		}
+		for _, o := range out {
+			if o == n {
+				return
+			}
+		}
+		out = append(out, n)
+	}
+	var b strings.Builder
+	for _, c := range spec.Provider {
+		if c < utf8.RuneSelf && (c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			b.WriteRune(c)
+		}
+	}
+	add(b.String())
+	for _, n := range spec.Names {
+		add(n)
+	}
+	return out
+}
+
+// tellingName returns the word on the line of window[lo:hi] (the token
+// left out) that holds one of the rule's telling names, or "". The line is
+// what the window holds of it: a rule's window reaches its maximum length
+// on either side of the literal.
+func (r *Rule) tellingName(window []byte, lo, hi int) string {
+	ls := bytes.LastIndexByte(window[:lo], '\n') + 1
+	le := len(window)
+	if i := bytes.IndexByte(window[hi:], '\n'); i >= 0 {
+		le = hi + i
+	}
+	for _, part := range [2][2]int{{ls, lo}, {hi, le}} {
+		seg := window[part[0]:part[1]]
+		low := bytes.ToLower(seg)
+		for _, n := range r.names {
+			if i := bytes.Index(low, []byte(n)); i >= 0 {
+				a, b := i, i+len(n)
+				for a > 0 && isNameByte(seg[a-1]) {
+					a--
+				}
+				for b < len(seg) && isNameByte(seg[b]) {
+					b++
+				}
+				return string(seg[a:b])
+			}
+		}
+	}
+	return ""
+}
+
+func isNameByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // redactPrefix picks the prefix redaction keeps: the longest listed

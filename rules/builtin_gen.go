@@ -4167,6 +4167,7 @@ var builtinSpecs = []detectors.RuleSpec{
 		Literals:    []string{"ghp_"},
 		Pattern:     "\\b(?P<secret>ghp_[0-9A-Za-z]{36})\\b",
 		Validate:    "github-crc32",
+		Names:       []string{"GH_TOKEN", "GH_ENTERPRISE_TOKEN"},
 		Scope: scope.Scope{
 			Access:       scope.Access("write"),
 			Reach:        scope.Reach("account"),
@@ -4207,6 +4208,7 @@ var builtinSpecs = []detectors.RuleSpec{
 		Literals:    []string{"gho_"},
 		Pattern:     "\\b(?P<secret>gho_[0-9A-Za-z]{36})\\b",
 		Validate:    "github-crc32",
+		Names:       []string{"GH_TOKEN", "GH_ENTERPRISE_TOKEN"},
 		Scope: scope.Scope{
 			Access:   scope.Access("write"),
 			Reach:    scope.Reach("account"),
@@ -4226,6 +4228,7 @@ var builtinSpecs = []detectors.RuleSpec{
 		Literals:    []string{"ghu_"},
 		Pattern:     "\\b(?P<secret>ghu_[0-9A-Za-z]{36})\\b",
 		Validate:    "github-crc32",
+		Names:       []string{"GH_TOKEN", "GH_ENTERPRISE_TOKEN"},
 		Scope: scope.Scope{
 			Access:   scope.Access("write"),
 			Reach:    scope.Reach("account"),
@@ -4245,6 +4248,7 @@ var builtinSpecs = []detectors.RuleSpec{
 		Literals:    []string{"ghr_"},
 		Pattern:     "\\b(?P<secret>ghr_[0-9A-Za-z]{36})\\b",
 		Validate:    "github-crc32",
+		Names:       []string{"GH_TOKEN", "GH_ENTERPRISE_TOKEN"},
 		Scope: scope.Scope{
 			Access:   scope.Access("write"),
 			Reach:    scope.Reach("account"),
@@ -4264,6 +4268,7 @@ var builtinSpecs = []detectors.RuleSpec{
 		Literals:    []string{"ghs_"},
 		Pattern:     "\\b(?P<secret>ghs_[0-9A-Za-z]{36})\\b",
 		Validate:    "github-crc32",
+		Names:       []string{"GH_TOKEN", "GH_ENTERPRISE_TOKEN"},
 		Scope: scope.Scope{
 			Access:   scope.Access("write"),
 			Reach:    scope.Reach("org"),
@@ -5992,11 +5997,12 @@ var builtinSpecs = []detectors.RuleSpec{
 		Literals:    []string{"npm_"},
 		Pattern:     "\\b(?P<secret>npm_[0-9A-Za-z]{36})\\b",
 		Validate:    "npm-crc32",
+		Names:       []string{"NODE_AUTH_TOKEN", "_authToken"},
 		Scope: scope.Scope{
 			Access:   scope.Access("write"),
 			Reach:    scope.Reach("account"),
 			Lifetime: scope.Lifetime("expiring"),
-			Evidence: []string{"prefix npm_ with valid checksum: npm access token, may publish the user's packages"},
+			Evidence: []string{"prefix npm_: npm access token, may publish the user's packages"},
 		},
 		Examples: detectors.RuleExamples{
 			Positive: []string{"//registry.npmjs.org/:_authToken={{npm}}", "NPM_TOKEN={{npm}}"},

@@ -35,8 +35,8 @@ func TestGeneratedSpecsUpToDate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.MaxLen() != builtinMaxLen[i] {
-			t.Fatalf("%s (rule %q: bound %d generated, %d computed)", fix, yamlSpecs[i].ID, builtinMaxLen[i], r.MaxLen())
+		if r.PatternLen() != builtinMaxLen[i] {
+			t.Fatalf("%s (rule %q: bound %d generated, %d computed)", fix, yamlSpecs[i].ID, builtinMaxLen[i], r.PatternLen())
 		}
 	}
 }

@@ -34,12 +34,17 @@ func Radii() []BlastRadius {
 //	can write broadly        severity high without being destructive:
 //	                         admin on one project, or write (or unknown
 //	                         access) at account or org reach
-//	read-only or narrow      everything else
+//	read-only or narrow      everything else, and a doubted token (its
+//	                         checksum fails)
 func Radius(s Scope) BlastRadius {
 	s = s.Normalize()
 	switch {
 	case s.Access == AccessNone || s.Env == EnvTest || s.Lifetime == LifetimeExpired:
 		return RadiusHarmless
+	case s.Doubt != "":
+		// a token whose own checksum fails is most likely no live one: it
+		// is listed with the narrow ones, as its severity is capped
+		return RadiusNarrow
 	case s.Destructive || s.Severity() == SevCritical:
 		// a critical finding is never listed below a high one
 		return RadiusDestroy

@@ -74,6 +74,11 @@ type Scope struct {
 	DestroysWhat string     `json:"destroys_what,omitempty" yaml:"destroys_what"`
 	Evidence     []string   `json:"evidence,omitempty" yaml:"evidence"`
 	Confidence   Confidence `json:"confidence" yaml:"confidence"`
+	// Doubt says why the credential may not be a live one although it has
+	// its vendor's shape ("checksum invalid": the token's own checksum does
+	// not match, so it is mistyped, truncated or made up). A scope with a
+	// doubt is at most medium (Severity).
+	Doubt string `json:"doubt,omitempty" yaml:"-"`
 	// envGuessed is set when Env is test only because a name said so (a
 	// local or example host, a database called app_test), not because the
 	// token itself is a test-mode one: a production file name may then

@@ -61,8 +61,19 @@ func ParseSeverity(name string) (Severity, error) {
 //	          string cannot tell its kind gets a Destructive base scope with
 //	          unknown reach, so it lands here and says so in its evidence.
 //
+// A scope with a Doubt (a token whose own checksum fails) is at most
+// medium, whatever its rights.
+//
 // The full table is in docs/scope.md.
 func (s Scope) Severity() Severity {
+	sev := s.severity()
+	if s.Doubt != "" && sev > SevMedium {
+		return SevMedium
+	}
+	return sev
+}
+
+func (s Scope) severity() Severity {
 	s = s.Normalize()
 	if s.Access == AccessNone {
 		return SevInfo

@@ -124,3 +124,23 @@ func TestRadius(t *testing.T) {
 		t.Errorf("Radii order: %v", r)
 	}
 }
+
+// A doubted scope (its token's checksum fails) is at most medium, and a
+// lower severity stays as it is.
+func TestDoubtCapsSeverity(t *testing.T) {
+	crit := Scope{Access: AccessAdmin, Reach: ReachAccount, Destructive: true}
+	if crit.Severity() != SevCritical {
+		t.Fatalf("base %s", crit.Severity())
+	}
+	crit.Doubt = "checksum invalid"
+	if got := crit.Severity(); got != SevMedium {
+		t.Errorf("doubted critical: %s, want medium", got)
+	}
+	low := Scope{Access: AccessWrite, Reach: ReachAccount, Env: EnvTest, Doubt: "checksum invalid"}
+	if got := low.Severity(); got != SevLow {
+		t.Errorf("doubted test-mode: %s, want low", got)
+	}
+	if !(Level{Min: SevMedium}).Trips(crit.Severity()) || (Level{Min: SevHigh}).Trips(crit.Severity()) {
+		t.Errorf("medium must fail --fail-on medium and not --fail-on high")
+	}
+}

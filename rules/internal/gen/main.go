@@ -37,7 +37,7 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		maxLen[i] = r.MaxLen()
+		maxLen[i] = r.PatternLen()
 	}
 	src, err := format.Source(Render(specs, maxLen))
 	if err != nil {
@@ -69,6 +69,7 @@ func Render(specs []detectors.RuleSpec, maxLen []int) []byte {
 			fmt.Fprintf(&b, "MaxLen: %d,\n", s.MaxLen)
 		}
 		str(&b, "Validate", s.Validate)
+		strs(&b, "Names", s.Names)
 		str(&b, "Decode", s.Decode)
 		if s.MinEntropy != 0 {
 			fmt.Fprintf(&b, "MinEntropy: %s,\n", strconv.FormatFloat(s.MinEntropy, 'g', -1, 64))
