@@ -62,8 +62,11 @@ REF is one of:
   ghcr.io/org/app:1.2      a registry image (auth from the Docker config and
                            its credential helpers, as docker pull)
   ./app.tar                a docker save tarball
+  ./app.tar.gz             one compressed with gzip or zstd (docker save app |
+                           gzip > app.tar.gz; told by magic bytes)
   ./oci-dir                an OCI image layout directory
-  ./app-oci.tar            an OCI archive (an OCI layout in one tar)
+  ./app-oci.tar            an OCI archive (an OCI layout in one tar; it too
+                           may be compressed)
   docker-daemon:app:dev    an image of the local Docker daemon (exported
                            with the docker CLI's docker save)
 

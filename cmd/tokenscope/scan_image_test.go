@@ -429,7 +429,7 @@ func TestScanImageNotAnImage(t *testing.T) {
 	plain := filepath.Join(dir, "notes.tar")
 	tarDir(t, t.TempDir(), plain)
 	_, errOut := runImage(t, exitUsage, gz, plain, filepath.Join(dir, "missing.tar"))
-	for _, want := range []string{"decompress it first", "neither a docker-save tarball", "missing.tar: no such file"} {
+	for _, want := range []string{"a gzip-compressed file, truncated, corrupt or not a tar", "neither a docker-save tarball", "missing.tar: no such file"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr lacks %q: %s", want, errOut)
 		}

@@ -1,7 +1,8 @@
 // Package image is a scanner.Source over container images: every regular
 // file of every layer, and the config's Env, Cmd/Entrypoint, Labels and
 // build history. Inputs are registry references, `docker save` tarballs,
-// OCI layout directories, OCI archives (an OCI layout in one tar) and
+// OCI layout directories, OCI archives (an OCI layout in one tar), either
+// of these tar files compressed with gzip or zstd (compressed.go), and
 // images of the local Docker daemon ("docker-daemon:NAME:TAG"); a
 // multi-platform index yields every platform, or the one asked for.
 //
@@ -288,17 +289,26 @@ func join(a, b func()) func() {
 // in origins; daemon says the tarball came from the daemon (its label
 // already names the image).
 func (s *Source) fromFile(p, label string, want *v1.Platform, daemon bool) ([]resolved, func(), error) {
-	tb, err := openTarBlobs(p)
+	comp, err := sniffCompression(p)
 	if err != nil {
-		if isGzip(p) {
-			return nil, nil, errors.New("a compressed tarball: decompress it first (gunzip -k), then scan the .tar")
+		return nil, nil, err
+	}
+	var tb *tarBlobs
+	if comp == uncompressedFile {
+		tb, err = openTarBlobs(p)
+	} else {
+		tb, err = indexCompressed(p, comp)
+	}
+	if err != nil {
+		if comp != uncompressedFile {
+			return nil, nil, fmt.Errorf("a %s-compressed file, truncated, corrupt or not a tar: %w", comp, err)
 		}
 		return nil, nil, fmt.Errorf("not a docker-save tarball or OCI archive: %w", err)
 	}
 	switch {
 	case tb.has("manifest.json"):
 		tb.Close()
-		imgs, err := fromDockerTarball(p, label, want, daemon)
+		imgs, err := fromDockerTarball(p, comp, label, want, daemon)
 		return imgs, nil, err
 	case tb.isOCIArchive():
 		raw, err := tb.bytes("index.json")
@@ -318,19 +328,8 @@ func (s *Source) fromFile(p, label string, want *v1.Platform, daemon bool) ([]re
 	return nil, nil, errors.New("neither a docker-save tarball (no manifest.json) nor an OCI archive (no oci-layout and index.json)")
 }
 
-func isGzip(p string) bool {
-	f, err := os.Open(p)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	var b [2]byte
-	n, _ := io.ReadFull(f, b[:])
-	return n == 2 && b[0] == 0x1f && b[1] == 0x8b
-}
-
-func fromDockerTarball(p, label string, want *v1.Platform, daemon bool) ([]resolved, error) {
-	opener := func() (io.ReadCloser, error) { return os.Open(p) }
+func fromDockerTarball(p string, comp compression, label string, want *v1.Platform, daemon bool) ([]resolved, error) {
+	opener := func() (io.ReadCloser, error) { return openDecompressed(p, comp) }
 	m, err := tarball.LoadManifest(opener)
 	if err != nil {
 		return nil, fmt.Errorf("docker-save manifest.json: %w", err)
@@ -853,7 +852,8 @@ func (s *Source) hidden(pl placed, p string) string {
 // that a typo never goes to a registry.
 func looksLikePath(ref string) bool {
 	return strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, "./") || strings.HasPrefix(ref, "../") ||
-		strings.HasSuffix(ref, ".tar") || strings.HasSuffix(ref, ".tar.gz") || ref == "." || ref == ".."
+		strings.HasSuffix(ref, ".tar") || strings.HasSuffix(ref, ".tar.gz") || strings.HasSuffix(ref, ".tgz") ||
+		strings.HasSuffix(ref, ".tar.zst") || ref == "." || ref == ".."
 }
 
 // stallReader gives up a download that sends nothing for d: a Read

@@ -25,11 +25,20 @@ import (
 // maxIndexJSON bounds the manifests, indexes and configs read into memory.
 const maxIndexJSON = 64 << 20
 
-type tarEntry struct{ off, size int64 }
+// tarEntry is where a member lies: at off in an uncompressed tar; the
+// n-th header of a compressed one.
+type tarEntry struct {
+	off, size int64
+	n         int
+}
 
-// tarBlobs is a tar file indexed by member name.
+// tarBlobs is a tar file indexed by member name. f is nil for a
+// compressed tar (comp), whose members are read by decompressing path
+// again (see compressed.go).
 type tarBlobs struct {
 	f       *os.File
+	path    string
+	comp    compression
 	entries map[string]tarEntry
 }
 
@@ -73,6 +82,9 @@ func (t *tarBlobs) open(name string) (io.ReadCloser, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s: not in the archive", name)
 	}
+	if t.f == nil {
+		return t.openStreamed(name, e)
+	}
 	return io.NopCloser(io.NewSectionReader(t.f, e.off, e.size)), nil
 }
 
@@ -84,6 +96,21 @@ func (t *tarBlobs) bytes(name string) ([]byte, error) {
 	if e.size > maxIndexJSON {
 		return nil, fmt.Errorf("%s: %d bytes, larger than %d", name, e.size, maxIndexJSON)
 	}
+	if t.f == nil {
+		rc, err := t.openStreamed(name, e)
+		if err != nil {
+			return nil, err
+		}
+		defer rc.Close()
+		b, err := io.ReadAll(rc)
+		if err == nil && int64(len(b)) != e.size {
+			err = io.ErrUnexpectedEOF
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return b, nil
+	}
 	buf := make([]byte, e.size)
 	if _, err := t.f.ReadAt(buf, e.off); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -91,7 +118,12 @@ func (t *tarBlobs) bytes(name string) ([]byte, error) {
 	return buf, nil
 }
 
-func (t *tarBlobs) Close() error { return t.f.Close() }
+func (t *tarBlobs) Close() error {
+	if t.f == nil {
+		return nil
+	}
+	return t.f.Close()
+}
 
 // isOCIArchive tells an OCI archive from a docker-save tarball.
 func (t *tarBlobs) isOCIArchive() bool {
