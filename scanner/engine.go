@@ -242,6 +242,33 @@ type worker struct {
 	// inner stream scans in its own buffer, so the outer stream's head
 	// is read in place, not copied per item.
 	spare [][]byte
+	// ancestors are the streams being expanded around the current one,
+	// outermost first, with their content when it was read whole in the
+	// first chunk (it stays in that level's buffer while inner levels
+	// scan in theirs).
+	ancestors []ancestor
+}
+
+type ancestor struct {
+	name  string
+	whole []byte
+}
+
+// ancestorEqual returns the ancestor whose whole content is b (nil when b
+// is nil: content not read whole is never compared). The cost is one
+// length comparison per level, and a byte comparison only on equal
+// lengths.
+func (w *worker) ancestorEqual(b []byte) *ancestor {
+	if b == nil {
+		return nil
+	}
+	for i := range w.ancestors {
+		a := &w.ancestors[i]
+		if a.whole != nil && len(a.whole) == len(b) && bytes.Equal(a.whole, b) {
+			return a
+		}
+	}
+	return nil
 }
 
 type located struct {
@@ -346,11 +373,25 @@ func (w *worker) scanStream(o Origin, r io.Reader, size int64, depth int) int64 
 			if !x.Match(o, head) {
 				continue
 			}
+			// whole (read in the first chunk) and equal to a stream it
+			// lies in: expanding it would find itself again, forever (a
+			// quine zip)
+			var whole []byte
+			if preErr != nil || size >= 0 && int64(pre) == size {
+				whole = w.buf[:pre]
+			}
+			if a := w.ancestorEqual(whole); a != nil {
+				w.col.skip(skipAt(o, SkipRecursive, fmt.Sprintf("%s: byte-identical to %s, which holds it: a self-reproducing archive (not expanded)", x.Name(), a.name), true))
+				break
+			}
 			if _, ok := x.(ArchiveExpander); ok && depth >= w.e.limits.MaxDepth || w.nest >= w.e.limits.MaxDepth+maxTransforms {
 				w.col.skip(skipAt(o, SkipBudget, fmt.Sprintf("expansion budget: %s nested deeper than the limit of %d (not expanded)", x.Name(), w.e.limits.MaxDepth), true))
 				break
 			}
-			return w.expand(x, o, w.buf[:pre], preErr, r, size, depth)
+			w.ancestors = append(w.ancestors, ancestor{name: o.Path, whole: whole})
+			n := w.expand(x, o, w.buf[:pre], preErr, r, size, depth)
+			w.ancestors = w.ancestors[:len(w.ancestors)-1]
+			return n
 		}
 	}
 	// a stream a Format recognises is kept whole while it is scanned, then

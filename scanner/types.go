@@ -119,6 +119,7 @@ const (
 	SkipUnreadable  SkipKind = "unreadable"   // could not be opened or read
 	SkipCorrupt     SkipKind = "corrupt"      // an expander could not decode the content
 	SkipBudget      SkipKind = "budget"       // an expansion budget (depth, bytes, ratio, entries) was hit
+	SkipRecursive   SkipKind = "recursive"    // an archive byte-identical to one that holds it (a quine): not expanded
 	SkipNotFollowed SkipKind = "not-followed" // link, submodule, LFS pointer or special file, by policy
 	SkipSource      SkipKind = "source"       // a source failed as a whole, or in part
 )
