@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"regexp/syntax"
+	"sort"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -81,9 +82,25 @@ type Rule struct {
 	decode scope.DecodeFunc
 }
 
-// compiledPattern is what a rule's pattern yields once parsed.
+// compiledPattern is what a rule's pattern yields once parsed: one
+// branch per top-level alternative, so that each is searched alone. A
+// branch whose required text is absent from the window is not run at all,
+// and a branch that starts with \b before a case-sensitive literal is
+// compiled without the \b (checked by hand): a regexp that starts with a
+// literal jumps from one occurrence of it to the next instead of trying
+// every position, so a bare-token branch (\bre_..., \bEAA...) costs
+// almost nothing in a window where its prefix does not occur.
 type compiledPattern struct {
+	branches []*branchPattern
+}
+
+type branchPattern struct {
 	re *regexp.Regexp
+	// wordStart is the \b taken off the start of the branch.
+	wordStart bool
+	// gate lists texts of which every match holds at least one; empty
+	// when none is known.
+	gate []gateLit
 	// secretIx lists the groups named "secret"; a pattern written as an
 	// alternation names one in each branch, and the first that took part in
 	// a match is the credential.
@@ -97,30 +114,208 @@ type compiledPattern struct {
 	litPrefix [][]string
 }
 
+// gateLit is a text a match must contain; fold marks an ASCII
+// case-insensitive one (lowered).
+type gateLit struct {
+	text string
+	fold bool
+}
+
 // compilePattern parses a pattern already known to parse and compile.
 func compilePattern(pattern string) *compiledPattern {
-	parsed, err := syntax.Parse(pattern, syntax.Perl)
-	if err != nil {
-		panic(err) // checked by CompileRule or by go generate ./rules
+	c := &compiledPattern{}
+	for _, src := range splitTop(pattern) {
+		c.branches = append(c.branches, compileBranch(src))
 	}
-	c := &compiledPattern{re: regexp.MustCompile(pattern)}
+	return c
+}
+
+// splitTop splits a pattern at its top-level |, outside groups and
+// classes (the source text is split, not the parsed tree: printing a
+// parsed pattern back folds every class through Unicode, ten times the
+// cost of compiling it). A pattern that sets flags for the rest of itself
+// ((?i) outside a group) stays whole.
+func splitTop(p string) []string {
+	var out []string
+	depth, start, class := 0, 0, false
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case c == '\\':
+			i++
+		case class:
+			if c == ']' {
+				class = false
+			}
+		case c == '[':
+			class = true
+			if i+1 < len(p) && p[i+1] == '^' {
+				i++
+			}
+			if i+1 < len(p) && p[i+1] == ']' {
+				i++ // a leading ] is a member
+			}
+		case c == '(':
+			if depth == 0 && strings.HasPrefix(p[i:], "(?") {
+				j := i + 2
+				for j < len(p) && (p[j] >= 'a' && p[j] <= 'z' || p[j] == '-') {
+					j++
+				}
+				if j < len(p) && p[j] == ')' {
+					return []string{p}
+				}
+			}
+			depth++
+		case c == ')':
+			depth--
+		case c == '|' && depth == 0:
+			out = append(out, p[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, p[start:])
+}
+
+func compileBranch(src string) *branchPattern {
+	b := &branchPattern{}
+	parsed, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		panic(err)
+	}
+	whole := parsed
+	if rest, ok := strings.CutPrefix(src, `\b`); ok && parsed.Op == syntax.OpConcat && len(parsed.Sub) > 1 &&
+		parsed.Sub[0].Op == syntax.OpWordBoundary && startsWithLiteral(parsed.Sub[1]) {
+		b.wordStart = true
+		src = rest
+		if parsed, err = syntax.Parse(src, syntax.Perl); err != nil {
+			panic(err)
+		}
+	}
+	b.re = regexp.MustCompile(src)
+	b.gate, _ = required(parsed)
 	for i, name := range parsed.CapNames() {
 		switch name {
 		case "":
 		case "secret":
-			c.secretIx = append(c.secretIx, i)
+			b.secretIx = append(b.secretIx, i)
 		default:
-			if c.attrIx == nil {
-				c.attrIx = map[string][]int{}
+			if b.attrIx == nil {
+				b.attrIx = map[string][]int{}
 			}
-			c.attrIx[name] = append(c.attrIx[name], i)
+			b.attrIx[name] = append(b.attrIx[name], i)
 		}
 	}
-	for _, ix := range c.secretIx {
-		c.litPrefix = append(c.litPrefix, literalStarts(findCapture(parsed, ix)))
+	for _, ix := range b.secretIx {
+		b.litPrefix = append(b.litPrefix, literalStarts(findCapture(parsed, ix)))
 	}
-	c.litPrefix = append(c.litPrefix, literalStarts(parsed))
-	return c
+	b.litPrefix = append(b.litPrefix, literalStarts(whole))
+	return b
+}
+
+// startsWithLiteral reports whether every match of re begins with a
+// case-sensitive literal, through captures and concatenations.
+func startsWithLiteral(re *syntax.Regexp) bool {
+	for {
+		switch re.Op {
+		case syntax.OpLiteral:
+			return re.Flags&syntax.FoldCase == 0
+		case syntax.OpCapture:
+			re = re.Sub[0]
+		case syntax.OpConcat:
+			if len(re.Sub) == 0 {
+				return false
+			}
+			re = re.Sub[0]
+		default:
+			return false
+		}
+	}
+}
+
+// required returns texts of which every match of re holds at least one
+// (ASCII case folded where the pattern folds), and false when it knows
+// none. Of a concatenation it keeps its parts' best set: the one whose
+// shortest text is longest, case-sensitive before folded.
+func required(re *syntax.Regexp) ([]gateLit, bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		fold := re.Flags&syntax.FoldCase != 0
+		t := string(re.Rune)
+		for _, r := range re.Rune {
+			if r >= utf8.RuneSelf {
+				return nil, false
+			}
+		}
+		if fold {
+			t = strings.ToLower(t)
+		}
+		return []gateLit{{t, fold}}, true
+	case syntax.OpCapture, syntax.OpPlus:
+		return required(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return required(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		var best []gateLit
+		for _, sub := range re.Sub {
+			if set, ok := required(sub); ok && better(set, best) {
+				best = set
+			}
+		}
+		return best, best != nil
+	case syntax.OpAlternate:
+		var all []gateLit
+		for _, sub := range re.Sub {
+			set, ok := required(sub)
+			if !ok {
+				return nil, false
+			}
+			all = append(all, set...)
+		}
+		return all, len(all) <= 16
+	}
+	return nil, false
+}
+
+func better(a, b []gateLit) bool {
+	if b == nil {
+		return true
+	}
+	score := func(set []gateLit) (int, bool) {
+		n, cs := 1<<30, true
+		for _, l := range set {
+			n = min(n, len(l.text))
+			cs = cs && !l.fold
+		}
+		return n, cs
+	}
+	na, ca := score(a)
+	nb, cb := score(b)
+	if na != nb {
+		return na > nb
+	}
+	return ca && !cb
+}
+
+// open reports whether the window holds one of the branch's gate texts.
+func (b *branchPattern) open(window []byte) bool {
+	if len(b.gate) == 0 {
+		return true
+	}
+	for _, g := range b.gate {
+		if g.fold {
+			if indexFold(window, g.text, 0) >= 0 {
+				return true
+			}
+		} else if bytes.Contains(window, []byte(g.text)) {
+			return true
+		}
+	}
+	return false
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // CompileRule checks a spec and compiles it into a detector.
@@ -253,14 +448,45 @@ const nameReach = 64
 
 func (r *Rule) Find(window []byte, emit func(Candidate)) {
 	c := r.pat()
-	for _, m := range c.re.FindAllSubmatchIndex(window, -1) {
+	if len(c.branches) == 1 {
+		r.findBranch(c.branches[0], window, nil, emit)
+		return
+	}
+	// each branch is searched alone; a later branch's match that overlaps
+	// an earlier one's is dropped, and the candidates go out in order
+	var got []Candidate
+	for _, b := range c.branches {
+		r.findBranch(b, window, got, func(cd Candidate) { got = append(got, cd) })
+	}
+	sort.SliceStable(got, func(i, j int) bool { return got[i].Start < got[j].Start })
+	for _, cd := range got {
+		emit(cd)
+	}
+}
+
+// findBranch emits the candidates of one branch that overlap none of
+// taken.
+func (r *Rule) findBranch(b *branchPattern, window []byte, taken []Candidate, emit func(Candidate)) {
+	if !b.open(window) {
+		return
+	}
+next:
+	for _, m := range b.re.FindAllSubmatchIndex(window, -1) {
+		if b.wordStart && m[0] > 0 && m[0] < len(window) && isWordByte(window[m[0]-1]) == isWordByte(window[m[0]]) {
+			continue
+		}
 		lo, hi := m[0], m[1]
-		prefix := c.litPrefix[len(c.secretIx)]
-		for k, ix := range c.secretIx {
+		prefix := b.litPrefix[len(b.secretIx)]
+		for k, ix := range b.secretIx {
 			if m[2*ix] >= 0 {
 				lo, hi = m[2*ix], m[2*ix+1]
-				prefix = c.litPrefix[k]
+				prefix = b.litPrefix[k]
 				break
+			}
+		}
+		for _, t := range taken {
+			if lo < t.End && t.Start < hi {
+				continue next
 			}
 		}
 		secret := string(window[lo:hi])
@@ -289,7 +515,7 @@ func (r *Rule) Find(window []byte, emit func(Candidate)) {
 			sc.Evidence = append([]string{"checksum invalid: " + r.checksum + "; reported because the line names " + named}, sc.Evidence...)
 		}
 		var attrs map[string]string
-		for name, ixs := range c.attrIx {
+		for name, ixs := range b.attrIx {
 			for _, ix := range ixs {
 				if m[2*ix] >= 0 {
 					if attrs == nil {
