@@ -35,6 +35,18 @@ type RuleSpec struct {
 	// evidence "checksum invalid") when its line holds one of them, and
 	// dropped otherwise.
 	Names []string `yaml:"names"`
+	// SharedWith lists rules whose tokens have this rule's very shape (HCP
+	// Terraform's and Vagrant Cloud's <id>.atlasv1.<secret>). A token on a
+	// line that names one of them (its provider or names) and not this
+	// rule's provider is reported as that rule's; one on a line that names
+	// none of them is reported as an unknown provider's, the candidates
+	// listed: never as the wrong vendor. See LinkShapes.
+	SharedWith []string `yaml:"shared_with"`
+	// YieldsTo lists rules a token of this shape belongs to when its line
+	// names their provider and not this rule's (Mailgun's key-<32 hex>
+	// beside MARKETSTACK_API_KEY); without such a name the token stays
+	// this rule's.
+	YieldsTo []string `yaml:"yields_to"`
 	// Decode names an offline decoder in detectors/scope that refines the
 	// scope from the token itself (jwt, pypi-macaroon, azure-sas, ...).
 	Decode string `yaml:"decode"`
@@ -80,6 +92,8 @@ type Rule struct {
 	// names are what tells the vendor on a token's line, lower case.
 	names  []string
 	decode scope.DecodeFunc
+	// shape is set by LinkShapes for a rule with SharedWith or YieldsTo.
+	shape *shapeLinks
 }
 
 // compiledPattern is what a rule's pattern yields once parsed: one
@@ -432,7 +446,7 @@ func (r *Rule) Literals() []string { return r.spec.Literals }
 // more, so that the window shows a telling name on the token's line (the
 // set's windows reach MaxLen on either side of a literal).
 func (r *Rule) MaxLen() int {
-	if r.checksum != "" {
+	if r.checksum != "" || r.shape != nil {
 		return r.maxLen + nameReach
 	}
 	return r.maxLen
@@ -526,10 +540,14 @@ next:
 				}
 			}
 		}
-		emit(Candidate{
+		cd := Candidate{
 			RuleID: r.spec.ID, Provider: r.spec.Provider, Kind: r.spec.Kind,
 			Secret: secret, Prefix: r.redactPrefix(secret, prefix), Start: lo, End: hi, Scope: sc, Attrs: attrs,
-		})
+		}
+		if r.shape != nil {
+			r.shape.settle(window, &cd)
+		}
+		emit(cd)
 	}
 }
 
@@ -673,28 +691,7 @@ func tellingNames(spec RuleSpec) []string {
 // what the window holds of it: a rule's window reaches its maximum length
 // on either side of the literal.
 func (r *Rule) tellingName(window []byte, lo, hi int) string {
-	ls := bytes.LastIndexByte(window[:lo], '\n') + 1
-	le := len(window)
-	if i := bytes.IndexByte(window[hi:], '\n'); i >= 0 {
-		le = hi + i
-	}
-	for _, part := range [2][2]int{{ls, lo}, {hi, le}} {
-		seg := window[part[0]:part[1]]
-		low := bytes.ToLower(seg)
-		for _, n := range r.names {
-			if i := bytes.Index(low, []byte(n)); i >= 0 {
-				a, b := i, i+len(n)
-				for a > 0 && isNameByte(seg[a-1]) {
-					a--
-				}
-				for b < len(seg) && isNameByte(seg[b]) {
-					b++
-				}
-				return string(seg[a:b])
-			}
-		}
-	}
-	return ""
+	return lineName(window, lo, hi, r.names)
 }
 
 func isNameByte(c byte) bool {

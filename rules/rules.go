@@ -130,6 +130,9 @@ func compileSpecs(specs []detectors.RuleSpec) ([]*detectors.Rule, error) {
 		}
 		out = append(out, r)
 	}
+	if err := detectors.LinkShapes(out); err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
 	return out, nil
 }
 
@@ -146,6 +149,9 @@ func compileBuiltins(specs []detectors.RuleSpec, maxLen []int) ([]*detectors.Rul
 			return nil, fmt.Errorf("rules: %w", err)
 		}
 		out = append(out, r)
+	}
+	if err := detectors.LinkShapes(out); err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
 	}
 	return out, nil
 }

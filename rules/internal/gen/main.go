@@ -70,6 +70,8 @@ func Render(specs []detectors.RuleSpec, maxLen []int) []byte {
 		}
 		str(&b, "Validate", s.Validate)
 		strs(&b, "Names", s.Names)
+		strs(&b, "SharedWith", s.SharedWith)
+		strs(&b, "YieldsTo", s.YieldsTo)
 		str(&b, "Decode", s.Decode)
 		if s.MinEntropy != 0 {
 			fmt.Fprintf(&b, "MinEntropy: %s,\n", strconv.FormatFloat(s.MinEntropy, 'g', -1, 64))

@@ -1,0 +1,86 @@
+package rules_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/tokenscope/tokenscope/detectors"
+	"github.com/tokenscope/tokenscope/internal/testtoken"
+	"github.com/tokenscope/tokenscope/rules"
+)
+
+// Tokens whose shape two vendors share are named by what their line (or
+// the line above) says, and an unknown provider's, with the candidates,
+// when it says nothing: never the wrong vendor.
+func TestSharedShapesDisambiguated(t *testing.T) {
+	g := testtoken.New(31)
+	atlas := func() string { return g.Rand(14, "alnum") + ".atlasv1." + g.Rand(67, "alnum") }
+	hex := func() string { return g.Rand(32, "hex") }
+	cases := []struct {
+		name, text           string
+		rule, provider, cand string
+	}{
+		{"terraform env", "TF_TOKEN_app_terraform_io=" + atlas(), "terraform-cloud-token", "HCP Terraform", ""},
+		{"terraform block", "credentials \"app.terraform.io\" {\n  token = \"" + atlas() + "\"\n}", "terraform-cloud-token", "HCP Terraform", ""},
+		{"vagrant env", "export VAGRANT_CLOUD_TOKEN=" + atlas(), "vagrant-cloud-token", "Vagrant Cloud", ""},
+		{"vagrant login", "vagrant login --token " + atlas(), "vagrant-cloud-token", "Vagrant Cloud", ""},
+		{"vagrant above", "# vagrant cloud\nTOKEN=" + atlas(), "vagrant-cloud-token", "Vagrant Cloud", ""},
+		{"bare atlas", "token: " + atlas(), "terraform-cloud-token", detectors.UnknownProvider, "HCP Terraform, Vagrant Cloud"},
+		{"mailgun", "MAILGUN_API_KEY=key-" + hex(), "mailgun-private-key", "Mailgun", ""},
+		{"bare key-", "auth=('api', 'key-" + hex() + "')", "mailgun-private-key", "Mailgun", ""},
+		{"marketstack key-", "MARKETSTACK_API_KEY=key-" + hex(), "marketstack-access-key", "Marketstack", ""},
+		{"marketstack plain", "MARKETSTACK_API_KEY=" + hex(), "marketstack-access-key", "Marketstack", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			fs := scanFiles(t, map[string]string{"f.txt": c.text + "\n"})
+			if len(fs) != 1 {
+				var got []string
+				for _, f := range fs {
+					got = append(got, f.RuleID+"/"+f.Provider)
+				}
+				t.Fatalf("%q: %d findings %v, want one", c.text, len(fs), got)
+			}
+			f := fs[0]
+			if f.RuleID != c.rule || f.Provider != c.provider || f.Attrs["candidates"] != c.cand {
+				t.Fatalf("%q: %s / %s / candidates %q, want %s / %s / %q", c.text, f.RuleID, f.Provider, f.Attrs["candidates"], c.rule, c.provider, c.cand)
+			}
+			if c.cand != "" && !strings.HasPrefix(f.Scope.Evidence[0], "unknown provider: ") {
+				t.Fatalf("evidence %q does not say unknown provider", f.Scope.Evidence)
+			}
+			if c.rule == "marketstack-access-key" && f.Scope.Destructive {
+				t.Fatalf("a Marketstack key got Mailgun's scope: %+v", f.Scope)
+			}
+		})
+	}
+}
+
+// A shape shared with a rule that does not exist is refused when the rules
+// are loaded, not found out at scan time.
+func TestSharedWithUnknownRuleRefused(t *testing.T) {
+	spec := func(id string, shared ...string) string {
+		return fmt.Sprintf("  - id: %s\n    kind: token\n    literals: [abc_]\n    pattern: 'abc_[0-9a-f]{20}'\n    shared_with: [%s]\n    scope: {access: read, reach: project, lifetime: long_lived}\n", id, strings.Join(shared, ", "))
+	}
+	for name, body := range map[string]string{
+		"missing": spec("a-token", "no-such-rule"),
+		"itself":  spec("a-token", "a-token"),
+	} {
+		_, err := rules.LoadFS(fstestMap(map[string]string{"x.yaml": "provider: X\nrules:\n" + body}))
+		if err == nil || !strings.Contains(err.Error(), "shares its shape") {
+			t.Fatalf("%s: err = %v, want a refusal naming the shared shape", name, err)
+		}
+	}
+	if _, err := rules.LoadFS(fstestMap(map[string]string{"x.yaml": "provider: X\nrules:\n" + spec("a-token", "b-token") + spec("b-token", "a-token")})); err != nil {
+		t.Fatalf("two rules sharing a shape: %v", err)
+	}
+}
+
+func fstestMap(files map[string]string) fstest.MapFS {
+	m := fstest.MapFS{}
+	for name, body := range files {
+		m[name] = &fstest.MapFile{Data: []byte(body)}
+	}
+	return m
+}
