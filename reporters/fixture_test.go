@@ -119,11 +119,12 @@ func newFixture(t *testing.T) fixture {
 
 	var skipped []scanner.Skipped
 	for i := 0; i < 11; i++ {
-		skipped = append(skipped, scanner.Skipped{Path: "assets/img" + string(rune('a'+i)) + ".png", Reason: "binary file"})
+		skipped = append(skipped, scanner.Skipped{Path: "assets/img" + string(rune('a'+i)) + ".png", Reason: "binary file", Kind: scanner.SkipBinary})
 	}
 	skipped = append(skipped,
-		scanner.Skipped{Path: "data/dump.sql", Reason: "larger than --max-file-size: only the first 26214400 bytes were scanned", Partial: true},
-		scanner.Skipped{Path: "secret/locked.env", Reason: "permission denied"},
+		scanner.Skipped{Path: "data/dump.sql", Reason: "larger than --max-file-size: only the first 26214400 bytes were scanned", Kind: scanner.SkipTooLarge, Partial: true},
+		scanner.Skipped{Path: "secret/locked.env", Reason: "permission denied", Kind: scanner.SkipUnreadable},
+		scanner.Skipped{Path: "secret/gone.env", Reason: "no such file or directory", Kind: scanner.SkipUnreadable},
 	)
 
 	infos := map[string]detectors.Info{

@@ -13,9 +13,9 @@ import (
 	"github.com/tokenscope/tokenscope/scanner"
 )
 
-// MaxSkippedShown caps the skipped items listed under the terminal
+// MaxSkippedShown caps the skipped items of one kind listed under the terminal
 // summary; the JSON and SARIF reports list them all.
-const MaxSkippedShown = 10
+const MaxSkippedShown = 5
 
 // maxAlsoShown caps the further places listed under one finding.
 const maxAlsoShown = 3
@@ -213,24 +213,91 @@ func writeSummary(w io.Writer, st *Styles, run Run, res *scanner.Result, shown [
 	if len(res.Skipped) == 0 {
 		return
 	}
-	skipped := append([]scanner.Skipped(nil), res.Skipped...)
-	sort.SliceStable(skipped, func(i, j int) bool { return skipped[i].Path < skipped[j].Path })
-	for i, s := range skipped {
-		if i == MaxSkippedShown {
-			fmt.Fprintf(w, "  %s\n", st.Dim(fmt.Sprintf("and %d more; see --format json", len(skipped)-MaxSkippedShown)))
-			break
-		}
-		p := s.Path
-		if s.Origin != nil && len(s.Origin.Chain) > 0 {
-			// A member of an archive or image: name the containers too, or
-			// "zeros.bin" alone does not say where to look.
-			p = OriginText(*s.Origin)
-		}
-		if p == "" {
-			p = "(source)"
-		}
-		fmt.Fprintf(w, "  %s: %s\n", st.Path(Escape(p)), Escape(s.Reason))
+	writeSkipped(w, st, res.Skipped)
+}
+
+// skipOrder lists the skip kinds from the one a user most needs to act on
+// (a source that failed, a file that could not be read) to the one that is
+// expected on any tree (binary content); unknown kinds come after, by name.
+var skipOrder = []scanner.SkipKind{scanner.SkipSource, scanner.SkipUnreadable, scanner.SkipCorrupt, scanner.SkipBudget,
+	scanner.SkipRecursive, scanner.SkipTooLarge, scanner.SkipNotFollowed, scanner.SkipBinary}
+
+// writeSkipped lists skipped items grouped by kind, a heading with each
+// group's count (and its reason, when every item in it has the same one),
+// at most MaxSkippedShown items per group, by path.
+func writeSkipped(w io.Writer, st *Styles, all []scanner.Skipped) {
+	groups := map[scanner.SkipKind][]scanner.Skipped{}
+	for _, s := range all {
+		groups[s.Kind] = append(groups[s.Kind], s)
 	}
+	rank := func(k scanner.SkipKind) int {
+		for i, o := range skipOrder {
+			if o == k {
+				return i
+			}
+		}
+		return len(skipOrder)
+	}
+	kinds := make([]scanner.SkipKind, 0, len(groups))
+	for k := range groups {
+		kinds = append(kinds, k)
+	}
+	sort.Slice(kinds, func(i, j int) bool {
+		if ri, rj := rank(kinds[i]), rank(kinds[j]); ri != rj {
+			return ri < rj
+		}
+		return kinds[i] < kinds[j]
+	})
+	omitted := false
+	for _, k := range kinds {
+		g := groups[k]
+		sort.SliceStable(g, func(i, j int) bool { return skippedText(g[i]) < skippedText(g[j]) })
+		label := string(k)
+		if label == "" {
+			label = "other"
+		}
+		same := true
+		for _, s := range g[1:] {
+			if s.Reason != g[0].Reason {
+				same = false
+				break
+			}
+		}
+		head := fmt.Sprintf("%s (%d)", label, len(g))
+		if same {
+			head += ": " + Escape(g[0].Reason)
+		}
+		fmt.Fprintf(w, "  %s\n", st.Bold(st.Wrap(head, 4)))
+		for i, s := range g {
+			if i == MaxSkippedShown {
+				fmt.Fprintf(w, "    %s\n", st.Dim(fmt.Sprintf("and %d more", len(g)-MaxSkippedShown)))
+				omitted = true
+				break
+			}
+			if same {
+				fmt.Fprintf(w, "    %s\n", st.Path(Escape(skippedText(s))))
+			} else {
+				fmt.Fprintf(w, "    %s\n", st.Wrap(st.Path(Escape(skippedText(s)))+": "+Escape(s.Reason), 6))
+			}
+		}
+	}
+	if omitted {
+		fmt.Fprintf(w, "  %s\n", st.Dim("--format json lists every skipped item"))
+	}
+}
+
+// skippedText is where a skipped item lives: its path, or for a member of
+// an archive or image its whole chain ("zeros.bin" alone does not say
+// where to look).
+func skippedText(s scanner.Skipped) string {
+	p := s.Path
+	if s.Origin != nil && len(s.Origin.Chain) > 0 {
+		p = OriginText(*s.Origin)
+	}
+	if p == "" {
+		p = "(source)"
+	}
+	return p
 }
 
 // Unsuppressed returns the findings the policy stage did not suppress (fs

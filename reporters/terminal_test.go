@@ -49,9 +49,12 @@ func TestTerminalGroupsInOrder(t *testing.T) {
 		"store aws-credentials; via home",
 		"environment",
 		"key_id=AKIA",
-		"and 3 more; see --format json",
+		"  unreadable (2)\n    secret/gone.env: no such file or directory\n    secret/locked.env: permission denied\n",
+		"  binary (11): binary file\n    assets/imga.png\n",
+		"    and 6 more\n",
+		"--format json lists every skipped item",
 		"8 findings: 3 critical, 1 high, 1 medium, 2 low, 1 info; 4 at or above --fail-on high",
-		"Scanned 1234 files (5.6 MB) in 1.2s; 13 items not scanned or scanned in part",
+		"Scanned 1234 files (5.6 MB) in 1.2s; 14 items not scanned or scanned in part",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("terminal report lacks %q", want)
