@@ -75,8 +75,12 @@ func TestScanImageCompressedTarballs(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &rep); err != nil {
 			t.Fatal(err)
 		}
-		if len(rep.Skipped) != 0 {
-			t.Errorf("%s: skipped %+v", ref, rep.Skipped)
+		for _, sk := range rep.Skipped {
+			// the random layers' files are random bytes: one whose first
+			// NUL comes after 512 bytes (one in seven) is a binary skip
+			if sk.Kind != "binary" {
+				t.Errorf("%s: skipped %+v", ref, sk)
+			}
 		}
 		var got []string
 		for _, f := range rep.Findings {
