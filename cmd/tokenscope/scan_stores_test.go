@@ -47,7 +47,8 @@ func TestScanFindsStoresAsReach(t *testing.T) {
 	reach := findings([]string{"reach", ws, "--format", "json", "--show-secrets", "--no-progress", "--no-env"}, map[string]string{"HOME": fake.Dir})
 	scan := findings([]string{"scan", fake.Dir, "--format", "json", "--show-secrets", "--no-progress"}, nil)
 	for _, rel := range []string{".npmrc", ".netrc", ".git-credentials", ".pgpass", ".docker/config.json", ".kube/config",
-		".s3cfg", ".my.cnf", ".local/share/DBeaverData/workspace6/General/.dbeaver/data-sources.json", ".config/filezilla/sitemanager.xml"} {
+		".s3cfg", ".my.cnf", ".local/share/DBeaverData/workspace6/General/.dbeaver/data-sources.json", ".config/filezilla/sitemanager.xml",
+		".3T/robo-3t/1.4.4/robo3t.json"} {
 		for _, sec := range fake.Secrets[rel] {
 			var r, s *hit
 			for i := range reach {
@@ -95,7 +96,8 @@ func TestScanFindsStoresInArchives(t *testing.T) {
 		t.Fatal(err)
 	}
 	rels := []string{".npmrc", ".netrc", ".git-credentials", ".pgpass", ".docker/config.json", ".kube/config",
-		".s3cfg", ".my.cnf", ".local/share/DBeaverData/workspace6/General/.dbeaver/data-sources.json", ".config/filezilla/sitemanager.xml"}
+		".s3cfg", ".my.cnf", ".local/share/DBeaverData/workspace6/General/.dbeaver/data-sources.json", ".config/filezilla/sitemanager.xml",
+		".3T/robo-3t/1.4.4/robo3t.json"}
 	ws := filepath.Join(root, "ws")
 	if err := os.MkdirAll(ws, 0o755); err != nil {
 		t.Fatal(err)

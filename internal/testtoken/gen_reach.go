@@ -201,6 +201,27 @@ users:
 `, g.Rand(24, "b64"), ffPass, g.UUID(), g.Rand(32, "b64"), g.UUID()), ffPass)
 	fz := base64.StdEncoding.EncodeToString([]byte(g.Rand(14, "alnum")))
 	write(".config/filezilla/sitemanager.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<FileZilla3 version=\"3.66.1\" platform=\"linux\">\n  <Servers>\n    <Folder expanded=\"1\">prod\n      <Server>\n        <Host>sftp.example.net</Host>\n        <Port>22</Port>\n        <Protocol>1</Protocol>\n        <Type>0</Type>\n        <User>deploy</User>\n        <Pass encoding=\"base64\">"+fz+"</Pass>\n        <Logontype>1</Logontype>\n        <Name>prod web</Name>\n      </Server>\n    </Folder>\n  </Servers>\n</FileZilla3>\n", fz)
+	roboPw, roboSSH := "AwI"+g.Rand(41, "b64"), "AwI"+g.Rand(37, "b64")
+	write(".3T/robo-3t/1.4.4/robo3t.json", fmt.Sprintf(`{
+    "anonymousID": %q,
+    "connections": [
+        {
+            "connectionName": "orders",
+            "credentials": [
+                {"databaseName": "admin", "enabled": true, "mechanism": "SCRAM-SHA-256", "userName": "orders_app", "userPasswordEncrypted": %q}
+            ],
+            "defaultDatabase": "orders",
+            "isReplicaSet": false,
+            "serverHost": "localhost",
+            "serverPort": 27017,
+            "ssh": {"askPassword": false, "enabled": true, "host": "bastion.example.net", "localPort": 0, "method": "password", "passphraseEncrypted": "",
+                "port": 22, "privateKeyFile": "", "publicKeyFile": "", "userName": "deploy", "userPasswordEncrypted": %q},
+            "uuid": "{%s}"
+        }
+    ],
+    "version": "2.0"
+}
+`, g.UUID(), roboPw, roboSSH, g.UUID()), roboPw, roboSSH)
 	key, err := g.PrivateKey("openssh-ed25519")
 	if err != nil {
 		return nil, err

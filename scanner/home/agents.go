@@ -360,6 +360,8 @@ func workspaceParser(p string) (func(*pctx), string) {
 		return parseFirefoxLogins, "firefox-logins"
 	case base == "sitemanager.xml" || base == "recentservers.xml":
 		return parseFileZilla, "filezilla"
+	case base == "robo3t.json" || base == "robomongo.json":
+		return parseRobo3T, "robo3t"
 	case base == "credentials.tfrc.json":
 		return parseTerraform, "terraform-credentials"
 	case base == "kubeconfig" || base == "config" && dirBase == ".kube":

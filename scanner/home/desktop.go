@@ -2,7 +2,9 @@ package home
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -277,4 +279,259 @@ func parseFileZilla(p *pctx) {
 				attrs: map[string]string{"host": sv.host, "port": sv.port, "user": sv.user, "site": sv.name}})
 		}
 	}
+}
+
+// parseRobo3T reads the configuration of Robo 3T, formerly Robomongo
+// (robo3t.json, robomongo.json; the format of its SettingsManager): a
+// "connections" array whose elements name the server (connectionName,
+// serverHost, serverPort, a replicaSet's setName and members) and hold a
+// "credentials" array (userName, userPassword, databaseName — the
+// authentication database — mechanism, enabled), an "ssh" tunnel (host,
+// port, userName, userPassword, privateKeyFile, passphrase, method,
+// enabled) and "ssl" settings (pemKeyFile, pemPassPhrase). Robomongo 0.8
+// kept the tunnel in flat sshHost, sshUserName, sshUserPassword,
+// sshPrivateKey, sshPassphrase and sshAuthMethod fields. From Robo 3T 1.3
+// the values are written as userPasswordEncrypted, passphraseEncrypted and
+// pemPassPhraseEncrypted instead: a reversible cipher whose key is built
+// in (1.3) or kept in ~/.3T/robo-3t/robo3t.key (1.4 on), so whoever copies
+// the files recovers the password; those are reported as stored, never
+// decrypted. A MongoDB password is reported for the server it names (the
+// user's roles are not in the file), a tunnel password or key passphrase
+// for the SSH host; a credential or tunnel switched off (enabled false)
+// still holds the password, and says so.
+func parseRobo3T(p *pctx) {
+	ls, _ := jsonLeaves(p.data) // a truncated file still yields its strings
+	// ports and enabled flags are numbers and booleans, not leaves
+	type flags struct {
+		Enabled any `json:"enabled"`
+		Port    any `json:"port"`
+	}
+	var doc struct {
+		Connections []struct {
+			ServerPort    any     `json:"serverPort"`
+			SSHPort       any     `json:"sshPort"`
+			SSHAuthMethod any     `json:"sshAuthMethod"`
+			Credentials   []flags `json:"credentials"`
+			SSH           flags   `json:"ssh"`
+			SSL           struct {
+				Enabled any `json:"sslEnabled"`
+			} `json:"ssl"`
+		} `json:"connections"`
+	}
+	_ = json.Unmarshal(p.data, &doc) // a type it does not expect leaves that field unknown
+	order, groups := groupBy(filterPrefix(ls, "connections"), 1)
+	for _, id := range order {
+		g := groups[id]
+		top := map[string]leaf{}
+		sub := map[string]map[string]map[string]leaf{} // credentials/ssh/ssl/replicaSet -> element -> key
+		for _, l := range g {
+			switch {
+			case len(l.path) == 3:
+				top[l.key()] = l
+			case len(l.path) == 4 && (l.path[2] == "ssh" || l.path[2] == "ssl" || l.path[2] == "replicaSet"):
+				put(sub, l.path[2], "", l)
+			case len(l.path) == 5 && l.path[2] == "credentials":
+				put(sub, "credentials", l.path[3], l)
+			}
+		}
+		var port, sshPort string
+		var credEnabled map[string]string
+		sshEnabled, sslEnabled := "", ""
+		if i, err := strconv.Atoi(id); err == nil && i < len(doc.Connections) {
+			c := doc.Connections[i]
+			port, sshPort, sshEnabled = jsonScalar(c.ServerPort), jsonScalar(c.SSH.Port), jsonScalar(c.SSH.Enabled)
+			sslEnabled = jsonScalar(c.SSL.Enabled)
+			credEnabled = map[string]string{}
+			for j, cr := range c.Credentials {
+				credEnabled[strconv.Itoa(j)] = jsonScalar(cr.Enabled)
+			}
+			if _, flat := top["sshHost"]; flat {
+				sshPort = jsonScalar(c.SSHPort)
+				switch jsonScalar(c.SSHAuthMethod) {
+				case "1", "2":
+					sshEnabled = "true"
+				case "0":
+					sshEnabled = "false"
+				}
+			}
+		}
+		name, host, db := top["connectionName"].value, top["serverHost"].value, top["defaultDatabase"].value
+		addr := host
+		if port != "" && port != "0" {
+			addr = host + ":" + port
+		}
+		rs := sub["replicaSet"][""]
+		setName := rs["setName"].value
+		var members []string
+		for i := 0; ; i++ {
+			m, ok := rs[strconv.Itoa(i)]
+			if !ok {
+				break
+			}
+			members = append(members, m.value)
+		}
+		if setName != "" {
+			addr = "replica set " + setName
+			if len(members) > 0 {
+				addr += " (" + strings.Join(members, ",") + ")"
+			}
+		}
+		ssh := sub["ssh"][""]
+		sshHost, sshUser, keyFile := ssh["host"].value, ssh["userName"].value, ssh["privateKeyFile"].value
+		if _, flat := top["sshHost"]; flat {
+			sshHost, sshUser, keyFile = top["sshHost"].value, top["sshUserName"].value, top["sshPrivateKey"].value
+		}
+		base := map[string]string{"connection": name, "host": host, "port": port, "default_database": db,
+			"replica_set": setName, "members": strings.Join(members, ",")}
+		if sshHost != "" {
+			base["ssh_host"] = sshHost
+		}
+		hints := []string{name, host, db, setName}
+		// the MongoDB users' passwords
+		credOrder := make([]string, 0, len(sub["credentials"]))
+		for k := range sub["credentials"] {
+			credOrder = append(credOrder, k)
+		}
+		sort.Slice(credOrder, func(i, j int) bool { return atoiOr(credOrder[i]) < atoiOr(credOrder[j]) })
+		for _, ci := range credOrder {
+			cr := sub["credentials"][ci]
+			user, authDB, mech := cr["userName"].value, cr["databaseName"].value, cr["mechanism"].value
+			for _, key := range []string{"userPassword", "userPasswordEncrypted"} {
+				pw, ok := cr[key]
+				if !ok || !env.ValuePlausible(pw.value) {
+					continue
+				}
+				encrypted := key == "userPasswordEncrypted"
+				s := sc(scope.AccessUnknown, scope.ReachResource, scope.LifetimeLongLived, "documents in the databases the user's roles cover",
+					"Robo 3T connection "+name+": MongoDB password of "+user+" for "+addr+" (the user's roles are not in the file)")
+				if authDB == "admin" {
+					s.Evidence = append(s.Evidence, "authentication database admin: where users with roles on every database are defined")
+				}
+				a := robo3tAttrs(base, map[string]string{"user": user, "database": authDB, "mechanism": mech, "enabled": credEnabled[ci]})
+				kind := "MongoDB password (saved in clear)"
+				if encrypted {
+					kind = "MongoDB password (saved encrypted, reversible)"
+					s.Evidence = append(s.Evidence, robo3tCipher)
+					a["encrypted"] = "true"
+				}
+				if credEnabled[ci] == "false" {
+					s.Evidence = append(s.Evidence, "authentication switched off for this connection: the password is still saved")
+				}
+				p.add(cred{rule: "robo3t-saved-password", provider: "MongoDB", kind: kind, secret: pw.value,
+					key: key, where: "connection " + name + " user " + orIndex(user, ci), line: pw.line, scope: prodHint(s, hints...), attrs: a})
+			}
+		}
+		// the TLS client key's passphrase
+		ssl := sub["ssl"][""]
+		for _, key := range []string{"pemPassPhrase", "pemPassPhraseEncrypted"} {
+			pw, ok := ssl[key]
+			if !ok || !env.ValuePlausible(pw.value) {
+				continue
+			}
+			s := sc(scope.AccessUnknown, scope.ReachResource, scope.LifetimeLongLived, "",
+				"Robo 3T connection "+name+": passphrase of the TLS client key "+ssl["pemKeyFile"].value+" for "+addr)
+			a := robo3tAttrs(base, map[string]string{"pem_key_file": ssl["pemKeyFile"].value, "enabled": sslEnabled})
+			kind := "TLS client key passphrase (saved in clear)"
+			if key == "pemPassPhraseEncrypted" {
+				kind = "TLS client key passphrase (saved encrypted, reversible)"
+				s.Evidence = append(s.Evidence, robo3tCipher)
+				a["encrypted"] = "true"
+			}
+			p.add(cred{rule: "robo3t-saved-password", provider: "MongoDB", kind: kind, secret: pw.value,
+				key: key, where: "connection " + name + " ssl", line: pw.line, scope: prodHint(s, hints...), attrs: a})
+		}
+		// the SSH tunnel's password and key passphrase
+		tunnel := []struct {
+			m    map[string]leaf
+			keys []string
+		}{
+			{ssh, []string{"userPassword", "userPasswordEncrypted", "passphrase", "passphraseEncrypted"}},
+			{top, []string{"sshUserPassword", "sshPassphrase"}},
+		}
+		for _, t := range tunnel {
+			for _, key := range t.keys {
+				pw, ok := t.m[key]
+				if !ok || !env.ValuePlausible(pw.value) {
+					continue
+				}
+				passphrase := strings.Contains(strings.ToLower(key), "passphrase")
+				what := "logs in to " + sshHost + " as " + sshUser + " (the tunnel to " + addr + ")"
+				kind := "SSH tunnel password"
+				if passphrase {
+					kind = "SSH private key passphrase"
+					what = "unlocks the private key " + keyFile + " that logs in to " + sshHost + " as " + sshUser
+				}
+				s := sc(scope.AccessWrite, scope.ReachResource, scope.LifetimeLongLived, "",
+					"Robo 3T connection "+name+" SSH tunnel: "+what)
+				a := robo3tAttrs(base, map[string]string{"ssh_port": sshPort, "ssh_user": sshUser, "private_key_file": keyFile, "enabled": sshEnabled})
+				if strings.HasSuffix(key, "Encrypted") {
+					kind += " (saved encrypted, reversible)"
+					s.Evidence = append(s.Evidence, robo3tCipher)
+					a["encrypted"] = "true"
+				} else {
+					kind += " (saved in clear)"
+				}
+				if sshEnabled == "false" {
+					s.Evidence = append(s.Evidence, "SSH tunnel switched off for this connection: the credential is still saved")
+				}
+				p.add(cred{rule: "robo3t-ssh-password", provider: "SSH", kind: kind, secret: pw.value,
+					key: key, where: "connection " + name + " ssh", line: pw.line, scope: prodHint(s, name, sshHost), attrs: a})
+			}
+		}
+	}
+}
+
+const robo3tCipher = "encrypted with Robo 3T's own key (built in, or ~/.3T/robo-3t/robo3t.key): reversible by whoever copies the files"
+
+// put files a leaf under m[group][elem][key].
+func put(m map[string]map[string]map[string]leaf, group, elem string, l leaf) {
+	if m[group] == nil {
+		m[group] = map[string]map[string]leaf{}
+	}
+	if m[group][elem] == nil {
+		m[group][elem] = map[string]leaf{}
+	}
+	m[group][elem][l.key()] = l
+}
+
+// robo3tAttrs merges a connection's attributes with a credential's.
+func robo3tAttrs(base, more map[string]string) map[string]string {
+	out := make(map[string]string, len(base)+len(more))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range more {
+		out[k] = v
+	}
+	return out
+}
+
+// jsonScalar renders a decoded JSON number, boolean or string; "" for
+// anything else.
+func jsonScalar(v any) string {
+	switch t := v.(type) {
+	case float64:
+		return strconv.FormatFloat(t, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(t)
+	case string:
+		return t
+	}
+	return ""
+}
+
+// orIndex names an array element by its value, else by its index.
+func orIndex(v, i string) string {
+	if v != "" {
+		return v
+	}
+	return "#" + i
+}
+
+func atoiOr(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 1 << 30
+	}
+	return n
 }

@@ -100,7 +100,8 @@ func TestSSHKeyEncryption(t *testing.T) {
 func FuzzParsers(f *testing.F) {
 	for _, seed := range []string{"[a]\nb=c\n", `{"user": {"token": "x"}}`, "users:\n- name: a\n  user:\n    token: t\n",
 		"machine m login l password p", "a:b:c:d:e", "[x]\ntoken = \"t\"\nenv = { A = 'b' }", "<settings><servers><server><password>p</password></server></servers></settings>",
-		"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n-----END OPENSSH PRIVATE KEY-----", "export A_TOKEN=abcdefghij"} {
+		"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n-----END OPENSSH PRIVATE KEY-----", "export A_TOKEN=abcdefghij",
+		`{"connections": [{"sshHost": "h", "credentials": [{"userPassword": "abcdefghij", "enabled": "yes"}], "ssh": {"passphraseEncrypted": "AwIabcdefgh"}, "replicaSet": {"0": 1}}]}`} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -52,6 +52,8 @@ func Rules() []RuleInfo {
 		{"dbeaver-saved-password", "DBeaver", "saved connection password", "password saved in clear in DBeaver's .dbeaver/data-sources.json (connection or SSH/proxy handler)"},
 		{"sync-config-password", "SFTP/FTP", "saved server password", "password or key passphrase in an editor's remote-sync configuration (.vscode/sftp.json, .remote-sync.json, .ftpconfig)"},
 		{"firefox-saved-logins", "Firefox", "saved browser passwords", "a Firefox profile's logins.json: site passwords encrypted with key4.db, recoverable without a Primary Password"},
+		{"robo3t-saved-password", "MongoDB", "saved MongoDB password", "password (or TLS client key passphrase) of a connection in Robo 3T's robo3t.json or Robomongo's robomongo.json, in clear or in its reversible encrypted form (Robo 3T 1.3 on)"},
+		{"robo3t-ssh-password", "SSH", "saved SSH tunnel credential", "SSH tunnel password or private key passphrase of a connection in Robo 3T's robo3t.json or Robomongo's robomongo.json"},
 		{"ssh-private-key-file", "SSH", "SSH private key", "private key under ~/.ssh"},
 		{"shell-history-secret", "unknown", "secret typed in a shell command", "credential-named assignment or bearer header in a shell history"},
 		{"agent-config-secret", "unknown", "secret in an agent's configuration", "credential-named field of an AI agent's or editor's configuration"},

@@ -107,6 +107,8 @@ var storeTable = []store{
 		"Library/Application Support/Firefox/Profiles/*/logins.json", "AppData/Roaming/Mozilla/Firefox/Profiles/*/logins.json"}, parse: parseFirefoxLogins},
 	{name: "filezilla", paths: []string{".config/filezilla/sitemanager.xml", ".config/filezilla/recentservers.xml", ".filezilla/sitemanager.xml",
 		".filezilla/recentservers.xml", "AppData/Roaming/FileZilla/sitemanager.xml", "AppData/Roaming/FileZilla/recentservers.xml"}, parse: parseFileZilla},
+	{name: "robo3t", paths: []string{".3T/robo-3t/*/robo3t.json", ".3T/robomongo/*/robomongo.json", ".config/robomongo/*/robomongo.json",
+		".config/robomongo/robomongo.json"}, parse: parseRobo3T},
 	{name: "ssh-private-key", paths: []string{".ssh/id_*", ".ssh/*.pem", ".ssh/*.ppk", ".putty/*.ppk"}, exclude: func(b string) bool { return strings.HasSuffix(b, ".pub") }, parse: parseSSHKey},
 	{name: "shell-history", paths: []string{".bash_history", ".zsh_history", ".history", ".sh_history", ".local/share/fish/fish_history", ".psql_history", ".mysql_history", ".python_history", ".node_repl_history"},
 		env: envPath("HISTFILE"), parse: parseHistory},
