@@ -237,6 +237,13 @@ type worker struct {
 	// pos is the Positioner of the transform scanStream is called on
 	// next, if it has one (read and cleared as the stream starts).
 	pos Positioner
+	// tail holds the end of a root file for TailMatchers, made on first
+	// use.
+	tail []byte
+	// from is, for that transform, 1 + the index in Options.Expanders of
+	// the expander (not an archive's) that emitted it, which it is not
+	// offered to again; 0 for other streams (read and cleared likewise).
+	from int
 	// spare holds a chunk buffer per expansion level below the current
 	// one (spare[i] is w.buf while nest is i+1), made on first use: an
 	// inner stream scans in its own buffer, so the outer stream's head
@@ -332,6 +339,29 @@ func (w *worker) scanItem(it Item) {
 	}
 }
 
+// tailOf returns the last TailSize bytes of what will be scanned of the
+// stream r whose first chunk is chunk (all of it when all is set) and
+// whose length is size (-1 when unknown): the chunk's end, or read at an
+// offset when r has random access (a root file); nil when neither.
+func (w *worker) tailOf(r io.Reader, size int64, chunk []byte, all bool) []byte {
+	if all {
+		return chunk[max(0, len(chunk)-TailSize):]
+	}
+	ra, ok := r.(io.ReaderAt)
+	if !ok || size < 0 {
+		return nil
+	}
+	end := min(size, w.e.opts.MaxFileSize)
+	n := min(end, TailSize)
+	if w.tail == nil {
+		w.tail = make([]byte, TailSize)
+	}
+	if m, _ := ra.ReadAt(w.tail[:n], end-n); int64(m) < n {
+		return nil
+	}
+	return w.tail[:n]
+}
+
 // scanStream scans the content r at o, depth expansions below its root
 // item; size is r's length when known, else -1. A stream an expander
 // matches is expanded instead of scanned. Findings are appended to w.out.
@@ -342,8 +372,8 @@ func (w *worker) scanItem(it Item) {
 // in the first chunk where it ends at least margin bytes before the
 // chunk's end (or in the last chunk).
 func (w *worker) scanStream(o Origin, r io.Reader, size int64, depth int) int64 {
-	pos := w.pos
-	w.pos = nil
+	pos, from := w.pos, w.from
+	w.pos, w.from = nil, 0
 	margin := int64(w.e.margin())
 	carryLen := w.e.carry()
 	limit := w.e.opts.MaxFileSize
@@ -369,15 +399,22 @@ func (w *worker) scanStream(o Origin, r io.Reader, size int64, depth int) int64 
 		pre, preErr = io.ReadFull(r, w.buf[:min(want, limit)])
 		havePre = true
 		head := w.buf[:min(pre, HeadSize)]
-		for _, x := range w.e.opts.Expanders {
+		all := preErr != nil || size >= 0 && int64(pre) == size
+		for i, x := range w.e.opts.Expanders {
+			if i+1 == from {
+				continue // its own transform: not taken again
+			}
 			if !x.Match(o, head) {
+				continue
+			}
+			if tm, ok := x.(TailMatcher); ok && !tm.MatchTail(o, w.tailOf(r, size, w.buf[:pre], all)) {
 				continue
 			}
 			// whole (read in the first chunk) and equal to a stream it
 			// lies in: expanding it would find itself again, forever (a
 			// quine zip)
 			var whole []byte
-			if preErr != nil || size >= 0 && int64(pre) == size {
+			if all {
 				whole = w.buf[:pre]
 			}
 			if a := w.ancestorEqual(whole); a != nil {
@@ -389,7 +426,7 @@ func (w *worker) scanStream(o Origin, r io.Reader, size int64, depth int) int64 
 				break
 			}
 			w.ancestors = append(w.ancestors, ancestor{name: o.Path, whole: whole})
-			n := w.expand(x, o, w.buf[:pre], preErr, r, size, depth)
+			n := w.expand(i, o, w.buf[:pre], preErr, r, size, depth)
 			w.ancestors = w.ancestors[:len(w.ancestors)-1]
 			return n
 		}

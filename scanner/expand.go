@@ -27,13 +27,32 @@ type Expander interface {
 	// each inner stream, in order. name is Transform for re-encoded
 	// content (the origin is unchanged), else the member's path inside the
 	// container, with forward slashes (the origin's Chain gains the outer
-	// path and Path becomes name). The engine scans the inner stream
-	// before emit returns; the reader need not be valid afterwards. When
-	// emit returns an error (budget hit, cancelled) Expand must stop and
-	// return it. Any other error Expand returns is reported as a corrupt
-	// skip; what was emitted before stays scanned.
+	// path and Path becomes name). A transform is offered to every
+	// expander but the one that emitted it, unless that one is an
+	// ArchiveExpander (a gzip stream may hold another). The engine scans
+	// the inner stream before emit returns; the reader need not be valid
+	// afterwards. When emit returns an error (budget hit, cancelled)
+	// Expand must stop and return it. Any other error Expand returns is
+	// reported as a corrupt skip; what was emitted before stays scanned.
 	Expand(ctx context.Context, r io.Reader, emit func(name string, r io.Reader) error) error
 }
+
+// A TailMatcher is an Expander whose streams are told by their end, such
+// as a bundle's last comment: when Match (which should test the origin
+// alone) takes a stream, the engine asks MatchTail with the last TailSize
+// bytes of what is to be scanned, without reading the stream: the end of
+// the first chunk when that holds it all (up to Options.ChunkSize), else
+// read at an offset when the stream has random access (a file of a
+// source). tail is nil when the engine has neither (a large archive
+// member or transform, a pipe): the expander decides without it.
+type TailMatcher interface {
+	Expander
+	MatchTail(o Origin, tail []byte) bool
+}
+
+// TailSize is how many bytes of a stream's end TailMatcher.MatchTail sees
+// (fewer when the stream is shorter).
+const TailSize = 4096
 
 // An ArchiveExpander is an Expander of an archive, container or
 // compression format (zip, tar, gzip...). Its input is read past Options.MaxFileSize, which
@@ -197,7 +216,8 @@ func skipAt(o Origin, kind SkipKind, reason string, partial bool) Skipped {
 // (then r is done); size is r's length when known, else -1. depth counts
 // the archives around the stream. It returns how many bytes of the stream
 // were read.
-func (w *worker) expand(x Expander, o Origin, head []byte, headErr error, r io.Reader, size int64, depth int) int64 {
+func (w *worker) expand(xi int, o Origin, head []byte, headErr error, r io.Reader, size int64, depth int) int64 {
+	x := w.e.opts.Expanders[xi]
 	// head lies in w.buf; the inner streams scan in the next level's
 	// buffer, so the head is read where it is
 	var in io.Reader = &byteReader{b: head}
@@ -253,6 +273,9 @@ func (w *worker) expand(x Expander, o Origin, head []byte, headErr error, r io.R
 		emitted = true
 		if name == Transform {
 			w.pos, _ = inner.(Positioner)
+			if !isArchive {
+				w.from = xi + 1
+			}
 		}
 		w.scanStream(io, &budgetReader{w: w, o: io, r: inner}, -1, innerDepth)
 		if w.budget.hit {

@@ -42,8 +42,9 @@ func defaultExpanders(archiveDepth int) []scanner.Expander {
 		xs = archive.Expanders(archive.DefaultMaxInMemory)
 	}
 	// Source maps are taken by name (*.map) before anything else looks
-	// at their text.
-	return append(xs, sourcemap.Expander(), scanner.UTF16(), binary.Strings())
+	// at their text; inline maps at the end of bundles and style sheets
+	// after UTF-16, which may encode one.
+	return append(xs, sourcemap.Expander(), scanner.UTF16(), sourcemap.Inline(), binary.Strings())
 }
 
 // newPolicy is the policy stage of scan and reach: --fail-on, and the

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -68,5 +69,45 @@ func TestScanSourceMapChainInReports(t *testing.T) {
 		if _, out := scan(format); !strings.Contains(out, want) {
 			t.Errorf("%s report does not name %s:\n%s", format, want, out)
 		}
+	}
+}
+
+// An inline source map (a bundle's last comment, a base64 data: URL) is
+// scanned as a *.map file is, its sources named inside the bundle.
+func TestScanInlineSourceMap(t *testing.T) {
+	tok := testtoken.New(95).GitHub("ghp_")
+	root := t.TempDir()
+	src := "// settings\n\n\n\n\nexport const s = {\n  token: \"" + tok + "\",\n};\n"
+	m, err := json.Marshal(map[string]any{
+		"version":        3,
+		"mappings":       strings.Repeat("AAAA;", 200),
+		"sources":        []any{"webpack:///src/config.ts"},
+		"sourcesContent": []any{src},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(root, "dist"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	js := "(()=>{console.log(1)})();\n//# sourceMappingURL=data:application/json;charset=utf-8;base64," + base64.StdEncoding.EncodeToString(m) + "\n"
+	if err := os.WriteFile(filepath.Join(root, "dist/app.js"), []byte(js), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, out, _ := reachStreams(nil, nil)
+	code := run([]string{"scan", root, "--format", "json", "--no-progress"}, s)
+	var rep struct {
+		Findings []struct {
+			Line     int    `json:"line"`
+			Location string `json:"location"`
+		} `json:"findings"`
+		Skipped []any `json:"skipped"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	want := filepath.Join(root, "dist/app.js") + "!/webpack:///src/config.ts"
+	if code != exitFindings || len(rep.Findings) != 1 || rep.Findings[0].Location != want || rep.Findings[0].Line != 7 || len(rep.Skipped) != 0 {
+		t.Errorf("exit %d, want one finding at %s:7: %s", code, want, out)
 	}
 }

@@ -2,7 +2,9 @@
 // the sources they embed: each sourcesContent[i] is an inner stream named
 // by sources[i], so a token in an embedded source is found at its own line
 // (dist/app.js.map!/webpack:///src/config.ts:7) instead of JSON-escaped on
-// the map's one long line.
+// the map's one long line. A map may be a file of its own (Expander) or
+// inline, a data: URL in the last comment of the bundle it maps (Inline:
+// dist/app.js!/webpack:///src/config.ts:7).
 package sourcemap
 
 import (
@@ -100,6 +102,14 @@ func (expander) Expand(_ context.Context, r io.Reader, emit func(string, io.Read
 	if err != nil {
 		return err
 	}
+	return expandMap(data, scanner.Transform, emit)
+}
+
+// expandMap emits each string of the source map data's sourcesContent
+// as a member named by sources, then the rest of data (those strings
+// blanked in place) under the name rest. It returns the error the map's
+// decoding ended with, if any. data is overwritten.
+func expandMap(data []byte, rest string, emit func(string, io.Reader) error) error {
 	sources, spans, werr := walk(data)
 	for _, s := range spans {
 		var text string
@@ -118,7 +128,7 @@ func (expander) Expand(_ context.Context, r io.Reader, emit func(string, io.Read
 	if i := objectStart(data); i >= 0 {
 		data[i] = ' '
 	}
-	if err := emit(scanner.Transform, bytes.NewReader(data)); err != nil {
+	if err := emit(rest, bytes.NewReader(data)); err != nil {
 		return err
 	}
 	return werr

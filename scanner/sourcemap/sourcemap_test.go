@@ -18,11 +18,16 @@ import (
 
 func scan(t *testing.T, root string) *scanner.Result {
 	t.Helper()
+	return scanWith(t, root, sourcemap.Expander(), scanner.UTF16(), sourcemap.Inline())
+}
+
+func scanWith(t *testing.T, root string, xs ...scanner.Expander) *scanner.Result {
+	t.Helper()
 	set, err := rules.BuiltinSet()
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := scanner.NewEngine(set, scanner.Options{Workers: 2, Expanders: []scanner.Expander{sourcemap.Expander(), scanner.UTF16()}})
+	eng := scanner.NewEngine(set, scanner.Options{Workers: 2, Expanders: xs})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	res, err := eng.Run(ctx, dir.New([]string{root}, dir.Options{Via: "workspace"}))
