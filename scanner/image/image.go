@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path"
@@ -371,6 +372,17 @@ func fromDockerTarball(p string, comp compression, label string, want *v1.Platfo
 	return out, nil
 }
 
+// timedOut reports whether err is a request that timed out: a net.Error
+// saying so, or, where go-containerregistry joined several attempts' errors
+// into text, net/http's words for the response-header timeout.
+func timedOut(err error) bool {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return true
+	}
+	return errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "timeout awaiting response headers")
+}
+
 // transport is the registry transport: remote's default, with a bound on
 // how long a response's headers may take, and --insecure-registry's TLS.
 func (s *Source) transport() http.RoundTripper {
@@ -401,7 +413,9 @@ func (s *Source) fromRegistry(ctx context.Context, ref string, want *v1.Platform
 	fail := func(err error) ([]resolved, func(), error) {
 		timer.Stop()
 		cancel()
-		if expired.Load() {
+		// the transport's header timeout (the same bound) may fire
+		// before the timer does
+		if expired.Load() || timedOut(err) {
 			return nil, nil, fmt.Errorf("registry %s did not answer within %s", r.Context().RegistryStr(), timeout)
 		}
 		return nil, nil, err
