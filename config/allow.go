@@ -203,6 +203,9 @@ var knownExamples = map[string]string{
 	// Azurite's published devstoreaccount1 account key
 	// (https://learn.microsoft.com/azure/storage/common/storage-use-azurite)
 	"0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059": "Azurite emulator well-known account key",
+	// the Cosmos DB emulator's published well-known key
+	// (https://learn.microsoft.com/azure/cosmos-db/emulator)
+	"aa6547439583c3a275d4542a0df6c1ad6a863971be9f2a2220f027cc02aef615": "Cosmos DB emulator well-known key",
 }
 
 // defaultAllowed says why a secret is a documented example, or "".

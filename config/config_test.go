@@ -177,6 +177,11 @@ func TestDefaultsAllowDocumentedExamples(t *testing.T) {
 	if got := c.Allow().Match("aws-access-key", "a.txt", example[:len(example)-1]+"F"); got != "" {
 		t.Errorf("another key allowed: %q", got)
 	}
+	// the Cosmos DB emulator's published key, in pieces too
+	cosmos := "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nD" + "uVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw=="
+	if got := c.Allow().Match("azure-storage-account-key", "a.txt", cosmos); !strings.Contains(got, "Cosmos DB emulator") {
+		t.Errorf("Cosmos DB emulator key not allowed: %q", got)
+	}
 	off, err := config.Parse("cfg.yaml", []byte("allow:\n  defaults: false\n"))
 	if err != nil {
 		t.Fatal(err)

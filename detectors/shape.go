@@ -3,6 +3,7 @@ package detectors
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/tokenscope/tokenscope/detectors/scope"
@@ -48,7 +49,7 @@ func LinkShapes(rules []*Rule) error {
 		if len(r.spec.SharedWith) == 0 && len(r.spec.YieldsTo) == 0 {
 			continue
 		}
-		l := &shapeLinks{provider: r.spec.Provider, own: tellingNames(r.spec)}
+		l := &shapeLinks{provider: r.spec.Provider}
 		add := func(ids []string, shared bool) error {
 			for _, id := range ids {
 				o, ok := byID[id]
@@ -74,9 +75,32 @@ func LinkShapes(rules []*Rule) error {
 		if err := add(r.spec.YieldsTo, false); err != nil {
 			return err
 		}
+		// a name both sides have (the provider, when two rules of one
+		// vendor share a shape: Azure storage and Cosmos DB keys) tells
+		// nothing
+		own := tellingNames(r.spec)
+		var altNames []string
+		for _, a := range l.alts {
+			altNames = append(altNames, a.names...)
+		}
+		l.own = without(own, altNames)
+		for i := range l.alts {
+			l.alts[i].names = without(l.alts[i].names, own)
+		}
 		r.shape = l
 	}
 	return nil
+}
+
+// without returns the names of a that are not in b.
+func without(a, b []string) []string {
+	var out []string
+	for _, n := range a {
+		if !slices.Contains(b, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // settle decides whose token cd is from what its line names: this rule's

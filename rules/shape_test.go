@@ -32,6 +32,10 @@ func TestSharedShapesDisambiguated(t *testing.T) {
 		{"bare key-", "auth=('api', 'key-" + hex() + "')", "mailgun-private-key", "Mailgun", ""},
 		{"marketstack key-", "MARKETSTACK_API_KEY=key-" + hex(), "marketstack-access-key", "Marketstack", ""},
 		{"marketstack plain", "MARKETSTACK_API_KEY=" + hex(), "marketstack-access-key", "Marketstack", ""},
+		{"cosmos", "AccountEndpoint=https://orders.documents.azure.com:443/;AccountKey=" + g.Rand(86, "b64") + "==;", "azure-cosmos-db-key", "Azure", ""},
+		{"cosmos by name", "COSMOS_KEY=AccountKey=" + g.Rand(86, "b64") + "==", "azure-cosmos-db-key", "Azure", ""},
+		{"storage", "DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=" + g.Rand(86, "b64") + "==;EndpointSuffix=core.windows.net", "azure-storage-account-key", "Azure", ""},
+		{"bare AccountKey", "AccountKey=" + g.Rand(86, "b64") + "==", "azure-storage-account-key", "Azure", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
