@@ -159,11 +159,12 @@ func (e *Engine) Run(ctx context.Context, sources ...Source) (*Result, error) {
 		return nil
 	})
 
+	queued := schedule(items)
 	workers := pool.New()
 	for i := 0; i < e.opts.Workers; i++ {
 		workers.Go(func() {
 			w := e.newWorker(ctx, col)
-			for it := range items {
+			for it := range queued {
 				if ctx.Err() != nil {
 					continue // drain so the walker can finish
 				}
