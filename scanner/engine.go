@@ -121,9 +121,20 @@ type collector struct {
 	bytes    atomic.Int64
 }
 
-func (c *collector) skip(s Skipped) {
+func (c *collector) skip(s Skipped) { c.addSkip(s) }
+
+// addSkip records s and returns its index, for setSkip.
+func (c *collector) addSkip(s Skipped) int {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.skipped = append(c.skipped, s)
+	return len(c.skipped) - 1
+}
+
+// setSkip replaces the skipped entry addSkip numbered i.
+func (c *collector) setSkip(i int, s Skipped) {
+	c.mu.Lock()
+	c.skipped[i] = s
 	c.mu.Unlock()
 }
 
@@ -255,6 +266,14 @@ type worker struct {
 	// first chunk (it stays in that level's buffer while inner levels
 	// scan in theirs).
 	ancestors []ancestor
+	// readErr is the last read error this worker recorded on an
+	// expander's output: the expander, failing for the same reason,
+	// turns that entry into its own (corrupt) instead of adding a second.
+	readErr struct {
+		o    *Origin
+		text string
+		idx  int
+	}
 }
 
 type ancestor struct {
@@ -485,7 +504,18 @@ func (w *worker) scanStream(o Origin, r io.Reader, size int64, depth int) int64 
 		data := w.buf[:carry+n]
 		eof := rerr != nil || total >= limit || size >= 0 && total >= size
 		if rerr != nil && !errors.Is(rerr, io.EOF) && !errors.Is(rerr, io.ErrUnexpectedEOF) && !errors.Is(rerr, errBudget) {
-			w.col.skip(skipAt(o, SkipUnreadable, "read error: "+reason(rerr), total > 0))
+			// what an expander emitted fails to read when its bytes do
+			// not decode (a member's deflate, a zstd frame): corrupt
+			// content, not a file the system could not read
+			kind := SkipUnreadable
+			if w.nest > 0 {
+				kind = SkipCorrupt
+			}
+			idx := w.col.addSkip(skipAt(o, kind, "read error: "+reason(rerr), total > 0))
+			if w.nest > 0 {
+				oc := o
+				w.readErr.o, w.readErr.text, w.readErr.idx = &oc, reason(rerr), idx
+			}
 		}
 		// The first binarySniff bytes decide whether the item is binary,
 		// whatever the chunk size: findings of earlier chunks are dropped

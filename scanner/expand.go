@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -290,8 +291,17 @@ func (w *worker) expand(xi int, o Origin, head []byte, headErr error, r io.Reade
 		if !strings.Contains(msg, x.Name()) {
 			msg = x.Name() + ": " + msg
 		}
-		w.col.skip(skipAt(o, SkipCorrupt, msg, emitted))
+		sk := skipAt(o, SkipCorrupt, msg, emitted)
+		if re := w.readErr; re.o != nil && sameOrigin(re.o, &o) && strings.HasSuffix(msg, re.text) {
+			// the stream it emitted as o itself (a gzip's content)
+			// failed to read for this very reason: one entry, the
+			// expander's
+			w.col.setSkip(re.idx, sk)
+		} else {
+			w.col.skip(sk)
+		}
 	}
+	w.readErr.o = nil
 	if cr.n >= limit && !w.budget.hit {
 		var b [1]byte
 		if n, _ := in.Read(b[:]); n > 0 {
@@ -328,4 +338,9 @@ func (b *byteReader) Read(p []byte) (int, error) {
 	n := copy(p, b.b)
 	b.b = b.b[n:]
 	return n, nil
+}
+
+// sameOrigin reports whether a and b name the same stream.
+func sameOrigin(a, b *Origin) bool {
+	return a.Path == b.Path && a.Commit == b.Commit && a.Blob == b.Blob && a.Layer == b.Layer && slices.Equal(a.Chain, b.Chain)
 }

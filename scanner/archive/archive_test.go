@@ -232,6 +232,41 @@ func TestCorruptArchivesSkippedSiblingsFound(t *testing.T) {
 	}
 }
 
+// A compressed stream whose bytes stop decoding half-way is one skipped
+// item, of kind corrupt, named by its expander; not also an "unreadable"
+// read error for the same stream. What decoded before the damage is
+// scanned.
+func TestCorruptStreamReportedOnce(t *testing.T) {
+	tok := testtoken.New(12).GitHub("ghp_")
+	line := []byte("GITHUB_TOKEN=" + tok + "\n")
+	root := t.TempDir()
+	var body bytes.Buffer
+	body.Write(line)
+	rnd := testtoken.New(13)
+	for body.Len() < 256<<10 {
+		body.WriteString(rnd.Rand(64, "alnum") + "\n")
+	}
+	g := gz(body.Bytes())
+	// damage the deflate data well after the first block
+	for i := len(g) * 3 / 4; i < len(g)*3/4+64; i++ {
+		g[i] ^= 0x5a
+	}
+	write(t, root, "app.log.gz", g)
+	res := scan(t, root, scanner.ExpandLimits{})
+	var mine []scanner.Skipped
+	for _, sk := range res.Skipped {
+		if strings.Contains(sk.Path, "app.log") {
+			mine = append(mine, sk)
+		}
+	}
+	if len(mine) != 1 || mine[0].Kind != scanner.SkipCorrupt || !strings.Contains(mine[0].Reason, "gzip") {
+		t.Fatalf("damaged gzip: skipped %+v, want one corrupt gzip entry", mine)
+	}
+	if !findingsAt(res)[filepath.Join(root, "app.log.gz")] {
+		t.Errorf("the token before the damage was not found: %v", findingsAt(res))
+	}
+}
+
 func TestZipBombStopsAtLimit(t *testing.T) {
 	root := t.TempDir()
 	// 256 MiB of text, 250 KiB compressed.
