@@ -311,6 +311,42 @@ func better(a, b []gateLit) bool {
 	return ca && !cb
 }
 
+// matches returns the branch's matches in window, leftmost first, as
+// FindAllSubmatchIndex does, except that the search for the next one
+// starts where the secret ended, not the match: the byte a pattern's
+// trailing delimiter took after the secret ((?:[^0-9A-Za-z_-]|$)) may be
+// the next token's leading one too ((?:^|[^0-9A-Za-z_-])), as in a list
+// of bare tokens one per line, of which FindAll skips every second.
+func (b *branchPattern) matches(window []byte) [][]int {
+	var out [][]int
+	for pos := 0; pos <= len(window); {
+		m := b.re.FindSubmatchIndex(window[pos:])
+		if m == nil {
+			break
+		}
+		for i := range m {
+			if m[i] >= 0 {
+				m[i] += pos
+			}
+		}
+		out = append(out, m)
+		next := m[1]
+		for _, ix := range b.secretIx {
+			if m[2*ix] >= 0 {
+				if hi := m[2*ix+1]; hi > m[0] && hi < next {
+					next = hi
+				}
+				break
+			}
+		}
+		if next <= m[0] {
+			next = m[0] + 1 // an empty match
+		}
+		pos = next
+	}
+	return out
+}
+
 // open reports whether the window holds one of the branch's gate texts.
 func (b *branchPattern) open(window []byte) bool {
 	if len(b.gate) == 0 {
@@ -485,7 +521,7 @@ func (r *Rule) findBranch(b *branchPattern, window []byte, taken []Candidate, em
 		return
 	}
 next:
-	for _, m := range b.re.FindAllSubmatchIndex(window, -1) {
+	for _, m := range b.matches(window) {
 		if b.wordStart && m[0] > 0 && m[0] < len(window) && isWordByte(window[m[0]-1]) == isWordByte(window[m[0]]) {
 			continue
 		}
@@ -504,7 +540,7 @@ next:
 			}
 		}
 		secret := string(window[lo:hi])
-		if r.denied(window[m[0]:m[1]]) || notAValue(secret, r.spec.Literals) {
+		if r.denied(window[m[0]:m[1]]) || notAValue(secret, r.spec.Literals) || inBase64Block(window, lo, hi) {
 			continue
 		}
 		named := ""

@@ -110,3 +110,30 @@ func TestRuleSkipsTemplatesAndKeyNames(t *testing.T) {
 		}
 	}
 }
+
+// Tokens one delimiter apart (a list, one per line or comma-separated) are
+// each found: the delimiter after one is also the delimiter before the
+// next, though the pattern takes it as part of the first match.
+func TestRuleAdjacentTokensShareADelimiter(t *testing.T) {
+	r := compile(t, RuleSpec{
+		ID: "tok", Literals: []string{"tok_"},
+		Pattern: `(?:^|[^0-9a-z_])(?P<secret>tok_[0-9a-z]{10})(?:[^0-9a-z_]|$)`,
+	})
+	for in, want := range map[string]int{
+		"tok_aaaaaaaaaa\ntok_bbbbbbbbbb\ntok_cccccccccc\n": 3,
+		"tok_aaaaaaaaaa,tok_bbbbbbbbbb,tok_cccccccccc":     3,
+		"tok_aaaaaaaaaa tok_bbbbbbbbbb":                    2,
+		"tok_aaaaaaaaaatok_bbbbbbbbbb":                     0,
+		"xtok_aaaaaaaaaa,tok_bbbbbbbbbb":                   1,
+	} {
+		cs := findAll(r, in)
+		if len(cs) != want {
+			t.Errorf("%q: %d candidates, want %d", in, len(cs), want)
+		}
+		for i := 1; i < len(cs); i++ {
+			if cs[i].Start < cs[i-1].End {
+				t.Errorf("%q: candidates overlap: %+v", in, cs)
+			}
+		}
+	}
+}

@@ -88,3 +88,50 @@ func fstestMap(files map[string]string) fstest.MapFS {
 	}
 	return m
 }
+
+// A line of a PEM body that happens to have a bare token's shape (Square's
+// EAAA + 60) is part of the key, not a token; the same value alone, or two
+// such tokens one per line, are still found.
+func TestBase64BlockLineIsNoToken(t *testing.T) {
+	g := testtoken.New(41)
+	b64 := func() string {
+		for {
+			// a PEM line: standard base64, 64 wide, with a + or /
+			l := g.Rand(62, "b64")
+			if strings.ContainsAny(l, "+/") {
+				return l[:30] + "+/" + l[30:]
+			}
+		}
+	}
+	sq := func() string { return "EAAA" + g.Rand(60, "alnum") }
+	pem := "-----BEGIN PRIVATE KEY-----\n" + b64() + "\n" + b64() + "\n" + sq() + "\n" + b64() + "\n" + b64()[:20] + "==\n-----END PRIVATE KEY-----\n"
+	indented := "tls:\n  key: |\n    " + b64() + "\n    " + sq() + "\n    " + b64() + "\n"
+	plain := func() string { return g.Rand(64, "alnum") } // base64 lines that happen to hold no + or /
+	plainPEM := "-----BEGIN PRIVATE KEY-----\n" + b64() + "\n" + plain() + "\n" + sq() + "\n" + plain() + "\n" + b64() + "\n-----END PRIVATE KEY-----\n"
+	list := sq() + "\n" + sq() + "\n"
+	column := sq() + "\n" + sq() + "\n" + sq() + "\n"
+	for _, c := range []struct {
+		name, text string
+		want       int
+	}{
+		{"pem body", pem, 0},
+		{"indented pem body", indented, 0},
+		{"token alone", sq() + "\n", 1},
+		{"pem body, neighbours without + or /", plainPEM, 0},
+		{"two tokens one per line", list, 2},
+		// the price of the rule: three plain tokens of one width in a
+		// column read as a block, the middle one is not reported
+		{"column of three", column, 2},
+		{"token after a base64 line without + or /", g.Rand(64, "alnum") + "\n" + sq() + "\n", 1},
+	} {
+		n := 0
+		for _, f := range scanFiles(t, map[string]string{"f.txt": c.text}) {
+			if f.RuleID == "square-access-token" {
+				n++
+			}
+		}
+		if n != c.want {
+			t.Errorf("%s: %d Square findings, want %d", c.name, n, c.want)
+		}
+	}
+}
