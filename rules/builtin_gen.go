@@ -608,6 +608,42 @@ var builtinSpecs = []detectors.RuleSpec{
 		},
 	},
 	{
+		ID:          "anthropic-oauth-access-token",
+		Provider:    "Anthropic",
+		Kind:        "Claude subscription OAuth access token",
+		Description: "A Claude Code login's access token acts as the user's Claude subscription (inference, Claude Code sessions, profile) until it expires; one from claude setup-token lasts a year.",
+		Literals:    []string{"sk-ant-oat"},
+		Pattern:     "\\b(?P<secret>sk-ant-oat[0-9]{2}-[0-9A-Za-z_-]{80,120})(?:[^0-9A-Za-z_-]|$)",
+		Scope: scope.Scope{
+			Access:   scope.Access("write"),
+			Reach:    scope.Reach("account"),
+			Lifetime: scope.Lifetime("expiring"),
+			Evidence: []string{"prefix sk-ant-oat: Claude Code OAuth access token, acts as the user's Claude account"},
+		},
+		Examples: detectors.RuleExamples{
+			Positive: []string{"CLAUDE_CODE_OAUTH_TOKEN=sk-ant-oat01-{{rand 93 b64url}}AA", "{\"claudeAiOauth\":{\"accessToken\":\"sk-ant-oat01-{{rand 93 b64url}}AA\",\"expiresAt\":1767225600000}}"},
+			Negative: []string{"sk-ant-oat01-{{rand 30 b64url}}", "CLAUDE_CODE_OAUTH_TOKEN=sk-ant-oat01-..."},
+		},
+	},
+	{
+		ID:          "anthropic-oauth-refresh-token",
+		Provider:    "Anthropic",
+		Kind:        "Claude subscription OAuth refresh token",
+		Description: "A Claude Code login's refresh token mints new access tokens for the user's Claude subscription until the login is revoked.",
+		Literals:    []string{"sk-ant-ort"},
+		Pattern:     "\\b(?P<secret>sk-ant-ort[0-9]{2}-[0-9A-Za-z_-]{80,120})(?:[^0-9A-Za-z_-]|$)",
+		Scope: scope.Scope{
+			Access:   scope.Access("write"),
+			Reach:    scope.Reach("account"),
+			Lifetime: scope.Lifetime("long_lived"),
+			Evidence: []string{"prefix sk-ant-ort: Claude Code OAuth refresh token, mints access tokens for the user's Claude account"},
+		},
+		Examples: detectors.RuleExamples{
+			Positive: []string{"\"refreshToken\": \"sk-ant-ort01-{{rand 93 b64url}}AA\"", "refresh=sk-ant-ort01-{{rand 93 b64url}}AA"},
+			Negative: []string{"sk-ant-ort01-{{rand 30 b64url}}", "\"refreshToken\": \"sk-ant-ort01-<redacted>\""},
+		},
+	},
+	{
 		ID:          "anyscale-api-key",
 		Provider:    "Anyscale",
 		Kind:        "API key",
@@ -2147,22 +2183,22 @@ var builtinSpecs = []detectors.RuleSpec{
 		},
 	},
 	{
-		ID:          "cratesio-api-token",
+		ID:          "crates-io-token",
 		Provider:    "crates.io",
 		Kind:        "API token",
-		Description: "A crates.io API token has the scopes chosen at creation (publish-new, publish-update, yank, change-owners) for all or some crates of its owner.",
-		Literals:    []string{"cio"},
-		Pattern:     "\\b(?P<secret>cio[0-9A-Za-z]{32})\\b",
-		MinEntropy:  3.8,
+		Description: "A crates.io token publishes, yanks and manages owners of the user's crates (its scopes may narrow it to some crates and endpoints).",
+		Literals:    []string{"CARGO_REGISTRY_TOKEN", "cargo login", "cargo publish", "token = \"cio"},
+		Pattern:     "(?i:CARGO_REGISTRY_TOKEN|cargo (?:login|publish)[^\\n]{0,40}?|token)[\"']?\\s{0,3}[=: ]\\s{0,3}[\"']?(?P<secret>cio[0-9A-Za-z]{32})\\b",
 		Scope: scope.Scope{
-			Access:   scope.Access("unknown"),
-			Reach:    scope.Reach("account"),
-			Lifetime: scope.Lifetime("long_lived"),
-			Evidence: []string{"prefix cio + 32: crates.io API token; scopes not visible offline"},
+			Access:     scope.Access("write"),
+			Reach:      scope.Reach("account"),
+			Lifetime:   scope.Lifetime("long_lived"),
+			Evidence:   []string{"cio + 32 alphanumerics under a Cargo name: crates.io API token, can publish and yank the user's crates"},
+			Confidence: scope.Confidence("context"),
 		},
 		Examples: detectors.RuleExamples{
-			Positive: []string{"CARGO_REGISTRY_TOKEN=cio{{rand 32 alnum}}", "client = Client(api_key=\"cio{{rand 32 alnum}}\")"},
-			Negative: []string{"cio{{rand 10 alnum}}", "ciogeneralconfigurationvaluexyzw"},
+			Positive: []string{"CARGO_REGISTRY_TOKEN=cio{{rand 32 alnum}}", "[registry]\ntoken = \"cio{{rand 32 alnum}}\""},
+			Negative: []string{"CARGO_REGISTRY_TOKEN=$CRATES_IO_TOKEN", "precision{{rand 32 alnum}}"},
 		},
 	},
 	{
@@ -2222,6 +2258,26 @@ var builtinSpecs = []detectors.RuleSpec{
 		Examples: detectors.RuleExamples{
 			Positive: []string{"DD_APP_KEY={{rand 40 hex}}", "-H \"DD-APPLICATION-KEY: {{rand 40 hex}}\""},
 			Negative: []string{"DD_APP_KEY={{rand 32 hex}}", "DD_APPLICATION_KEY=${DD_APPLICATION_KEY}"},
+		},
+	},
+	{
+		ID:          "datastax-astra-token",
+		Provider:    "DataStax Astra",
+		Kind:        "application token",
+		Description: "An Astra application token has the role chosen at creation, up to Organization Administrator (every database, user, billing and security setting of the organisation); a database-scoped one reaches one database.",
+		Literals:    []string{"AstraCS:"},
+		Pattern:     "\\b(?P<secret>AstraCS:[A-Za-z]{24}:[0-9a-f]{64})\\b",
+		Scope: scope.Scope{
+			Access:       scope.Access("unknown"),
+			Reach:        scope.Reach("org"),
+			Lifetime:     scope.Lifetime("long_lived"),
+			Destructive:  true,
+			DestroysWhat: "databases, keyspaces and tables its role reaches",
+			Evidence:     []string{"prefix AstraCS: Astra DB application token (its role is not visible)"},
+		},
+		Examples: detectors.RuleExamples{
+			Positive: []string{"ASTRA_DB_APPLICATION_TOKEN=AstraCS:{{rand 24 lower}}:{{rand 64 hex}}", "{\"ClientId\": \"{{rand 24 alnum}}\", \"Token\": \"AstraCS:{{rand 24 upper}}:{{rand 64 hex}}\"}"},
+			Negative: []string{"ASTRA_DB_APPLICATION_TOKEN=AstraCS:...", "AstraCS:{{rand 24 lower}}:{{rand 20 hex}}"},
 		},
 	},
 	{
@@ -10704,4 +10760,4 @@ var builtinSpecs = []detectors.RuleSpec{
 	},
 }
 
-var builtinMaxLen = []int{89, 48, 260, 74, 118, 82, 76, 81, 92, 85, 84, 150, 80, 68, 51, 132, 81, 57, 112, 74, 82, 107, 330, 1676, 62, 45, 71, 139, 137, 48, 50, 321, 59, 309, 89, 96, 868, 868, 41, 41, 2539, 1001, 2200, 81, 84, 2644, 1310, 643, 48, 328, 58, 63, 44, 309, 61, 60, 73, 70, 89, 90, 65, 70, 36, 45, 49, 47, 60, 59, 40, 78, 78, 48, 68, 862, 880, 340, 75, 72, 64, 171, 94, 59, 70, 85, 81, 147, 99, 60, 61, 61, 64, 139, 67, 275, 762, 1078, 289, 1586, 429, 59, 58, 63, 65, 3748, 60, 35, 38, 56, 67, 65, 60, 44, 45, 91, 72, 67, 64, 90, 89, 86, 93, 131, 161, 82, 151, 91, 73, 155, 115, 119, 84, 81, 69, 83, 65, 57, 109, 82, 104, 251, 107, 2454, 116, 113, 108, 130, 75, 193, 449, 68, 121, 320, 242, 113, 302, 77, 460, 120, 74, 118, 125, 71, 71, 71, 325, 148, 73, 73, 50, 50, 86, 50, 52, 1100, 66, 66, 66, 96, 44, 97, 78, 63, 440, 69, 433, 222, 35, 276, 42, 47, 6000, 90, 85, 66, 152, 57, 311, 72, 43, 39, 1009, 312, 134, 67, 40, 152, 40, 40, 40, 40, 2222, 525, 524, 524, 525, 525, 524, 525, 527, 525, 526, 526, 43, 302, 174, 62, 411, 46, 214, 64, 72, 109, 59, 52, 44, 65, 76, 76, 76, 59, 89, 85, 58, 59, 132, 516, 44, 44, 43, 36, 52, 52, 105, 60, 88, 73, 79, 88, 55, 55, 215, 42, 51, 51, 40, 40, 177, 48, 74, 54, 66, 37, 69, 40, 297, 68, 59, 51, 351, 451, 351, 382, 44, 49, 81, 56, 48, 56, 281, 281, 345, 52, 32, 40, 49, 49, 45, 54, 40, 32, 46, 80, 73, 162, 84, 80, 98, 78, 70, 121, 86, 80, 88, 61, 158, 80, 62, 72, 95, 1011, 160, 312, 315, 313, 51, 73, 72, 106, 106, 70, 64, 127, 84, 41, 154, 3001, 2280, 113, 48, 48, 48, 48, 65, 96, 88, 79, 78, 81, 65, 68, 54, 76, 68, 69, 40, 40, 44, 46, 1012, 89, 62, 58, 65, 66, 882, 882, 85, 52, 43, 282, 42, 78, 57, 447, 173, 177, 156, 155, 159, 76, 78, 84, 240, 61, 77, 59, 86, 78, 185, 129, 86, 86, 83, 60, 67, 95, 77, 102, 177, 83, 82, 83, 162, 64, 67, 69, 151, 68, 94, 79, 83, 144, 112, 71, 2457, 160, 451, 2437, 83, 81, 58, 97, 80, 90, 55, 2434, 158, 96, 80, 128, 78, 74, 95, 165, 85, 116, 473, 90, 74, 74, 414, 71, 60, 60, 38, 38, 38, 38, 64, 227, 227, 179, 315, 310, 105, 86, 59, 44, 44, 44, 61, 66, 65, 61, 84, 33, 54, 90, 208, 208, 208, 208, 208, 208, 108, 76, 76, 262, 93, 44, 50, 114, 119, 100, 102, 42, 226, 309, 81, 127, 86, 93, 51, 76, 117, 892, 896, 81, 78, 454, 308, 1008, 308, 48, 65, 104, 104, 104, 104, 104, 42, 90, 62, 110, 85, 114, 89, 173, 61, 1813, 247, 43, 104, 44, 115, 116, 211, 62, 86, 70, 46}
+var builtinMaxLen = []int{89, 48, 260, 74, 118, 82, 76, 81, 92, 85, 84, 150, 80, 68, 51, 132, 81, 57, 112, 74, 82, 107, 330, 1676, 62, 45, 71, 139, 137, 137, 137, 48, 50, 321, 59, 309, 89, 96, 868, 868, 41, 41, 2539, 1001, 2200, 81, 84, 2644, 1310, 643, 48, 328, 58, 63, 44, 309, 61, 60, 73, 70, 89, 90, 65, 70, 36, 45, 49, 47, 60, 59, 40, 78, 78, 48, 68, 862, 880, 340, 75, 72, 64, 171, 94, 59, 70, 85, 81, 147, 99, 60, 61, 61, 64, 139, 67, 275, 762, 1078, 289, 1586, 429, 59, 58, 63, 65, 3748, 60, 217, 38, 56, 67, 97, 65, 60, 44, 45, 91, 72, 67, 64, 90, 89, 86, 93, 131, 161, 82, 151, 91, 73, 155, 115, 119, 84, 81, 69, 83, 65, 57, 109, 82, 104, 251, 107, 2454, 116, 113, 108, 130, 75, 193, 449, 68, 121, 320, 242, 113, 302, 77, 460, 120, 74, 118, 125, 71, 71, 71, 325, 148, 73, 73, 50, 50, 86, 50, 52, 1100, 66, 66, 66, 96, 44, 97, 78, 63, 440, 69, 433, 222, 35, 276, 42, 47, 6000, 90, 85, 66, 152, 57, 311, 72, 43, 39, 1009, 312, 134, 67, 40, 152, 40, 40, 40, 40, 2222, 525, 524, 524, 525, 525, 524, 525, 527, 525, 526, 526, 43, 302, 174, 62, 411, 46, 214, 64, 72, 109, 59, 52, 44, 65, 76, 76, 76, 59, 89, 85, 58, 59, 132, 516, 44, 44, 43, 36, 52, 52, 105, 60, 88, 73, 79, 88, 55, 55, 215, 42, 51, 51, 40, 40, 177, 48, 74, 54, 66, 37, 69, 40, 297, 68, 59, 51, 351, 451, 351, 382, 44, 49, 81, 56, 48, 56, 281, 281, 345, 52, 32, 40, 49, 49, 45, 54, 40, 32, 46, 80, 73, 162, 84, 80, 98, 78, 70, 121, 86, 80, 88, 61, 158, 80, 62, 72, 95, 1011, 160, 312, 315, 313, 51, 73, 72, 106, 106, 70, 64, 127, 84, 41, 154, 3001, 2280, 113, 48, 48, 48, 48, 65, 96, 88, 79, 78, 81, 65, 68, 54, 76, 68, 69, 40, 40, 44, 46, 1012, 89, 62, 58, 65, 66, 882, 882, 85, 52, 43, 282, 42, 78, 57, 447, 173, 177, 156, 155, 159, 76, 78, 84, 240, 61, 77, 59, 86, 78, 185, 129, 86, 86, 83, 60, 67, 95, 77, 102, 177, 83, 82, 83, 162, 64, 67, 69, 151, 68, 94, 79, 83, 144, 112, 71, 2457, 160, 451, 2437, 83, 81, 58, 97, 80, 90, 55, 2434, 158, 96, 80, 128, 78, 74, 95, 165, 85, 116, 473, 90, 74, 74, 414, 71, 60, 60, 38, 38, 38, 38, 64, 227, 227, 179, 315, 310, 105, 86, 59, 44, 44, 44, 61, 66, 65, 61, 84, 33, 54, 90, 208, 208, 208, 208, 208, 208, 108, 76, 76, 262, 93, 44, 50, 114, 119, 100, 102, 42, 226, 309, 81, 127, 86, 93, 51, 76, 117, 892, 896, 81, 78, 454, 308, 1008, 308, 48, 65, 104, 104, 104, 104, 104, 42, 90, 62, 110, 85, 114, 89, 173, 61, 1813, 247, 43, 104, 44, 115, 116, 211, 62, 86, 70, 46}
