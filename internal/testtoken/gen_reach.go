@@ -265,6 +265,12 @@ users:
 	write(".gemini/settings.json", fmt.Sprintf(`{"theme": "Default", "mcpServers": {"vercel": {"httpUrl": "https://mcp.vercel.com", "headers": {"Authorization": "Bearer %s"}}}}`, vercelMCP), vercelMCP)
 	projTok := g.UUID()
 	write(".codeium/windsurf/mcp_config.json", fmt.Sprintf(`{"mcpServers": {"railway-project": {"serverUrl": "https://mcp.example.com/railway", "headers": {"Project-Access-Token": %q}}}}`, projTok), projTok)
+	gAccess, gRefresh := "ya29."+g.Rand(150, "b64url"), "1//"+g.Rand(100, "b64url")
+	write(".gemini/oauth_creds.json", fmt.Sprintf(`{"access_token": %q, "scope": "https://www.googleapis.com/auth/cloud-platform openid", "token_type": "Bearer", "refresh_token": %q, "expiry_date": 1767225600000}`, gAccess, gRefresh), gAccess, gRefresh)
+	copilot := g.GitHub("ghu_")
+	write(".config/github-copilot/apps.json", fmt.Sprintf(`{"github.com:Iv1.b507a08c87ecfe98": {"user": "dev", "oauth_token": %q, "githubAppId": "Iv1.b507a08c87ecfe98"}}`, copilot), copilot)
+	contKey := g.Rand(40, "alnum")
+	write(".continue/config.json", fmt.Sprintf(`{"models": [{"title": "Local", "provider": "openai", "model": "gpt-4o", "apiKey": %q}]}`, contKey), contKey)
 	if werr != nil {
 		return nil, werr
 	}

@@ -119,6 +119,15 @@ func parseAgentConfig(p *pctx) {
 			s = sc(scope.AccessUnknown, scope.ReachAccount, scope.LifetimeExpiring, "", "Claude Code login: acts as the user's Claude account")
 		case strings.Contains(p.origin.Path, ".codex"):
 			prov = "OpenAI"
+		case strings.Contains(p.origin.Path, ".gemini") && (name == "access_token" || name == "refresh_token"):
+			prov, kind = "Google", "Gemini CLI Google OAuth "+name
+			life := scope.LifetimeExpiring
+			if name == "refresh_token" {
+				life = scope.LifetimeLongLived
+			}
+			s = sc(scope.AccessUnknown, scope.ReachAccount, life, "", "Gemini CLI login: acts as the user's Google account within the scopes it was granted")
+		case strings.Contains(p.origin.Path, "github-copilot") && name == "oauth_token":
+			prov, kind = "GitHub", "Copilot OAuth token"
 		}
 		p.add(cred{rule: "agent-config-secret", provider: prov, kind: kind, secret: l.value,
 			key: name, where: l.dotted(), line: l.line, scope: s, attrs: map[string]string{"field": l.dotted()}})

@@ -122,6 +122,12 @@ var storeTable = []store{
 	{name: "codex-config", paths: []string{".codex/config.toml"}, parse: parseAgentConfig},
 	{name: "codex-auth", paths: []string{".codex/auth.json"}, parse: parseAgentConfig},
 	{name: "gemini-settings", paths: []string{".gemini/settings.json"}, parse: parseAgentConfig},
+	// the agents' own logins (paths observed, unconfirmed by the vendors):
+	// Gemini CLI's Google OAuth tokens, GitHub Copilot's OAuth token (the
+	// editors' plugins and Copilot CLI), Continue's model API keys
+	{name: "gemini-oauth", paths: []string{".gemini/oauth_creds.json"}, parse: parseAgentConfig},
+	{name: "copilot-auth", paths: []string{".config/github-copilot/hosts.json", ".config/github-copilot/apps.json"}, parse: parseAgentConfig},
+	{name: "continue-config", paths: []string{".continue/config.json"}, parse: parseAgentConfig},
 }
 
 // StoreNames lists the stores the home source knows.
