@@ -1,6 +1,7 @@
 package detectors
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/tokenscope/tokenscope/detectors/scope"
@@ -73,7 +74,7 @@ func (g GenericAssignments) Find(w []byte, emit func(Candidate)) {
 			continue
 		}
 		name := w[s:i]
-		if s > 0 && (w[s-1] == ':' || w[s-1] == '/' || w[s-1] == '\\' || w[s-1] == '%') {
+		if s > 0 && (w[s-1] == ':' && !symbolOrEnv(w, s, i) || w[s-1] == '/' || w[s-1] == '\\' || w[s-1] == '%') {
 			continue // a segment of an ARN, path or URL, not a name
 		}
 		if s >= 5 && string(w[s-5:s]) == ".svg?" {
@@ -86,7 +87,10 @@ func (g GenericAssignments) Find(w []byte, emit func(Candidate)) {
 		if !ok {
 			continue
 		}
-		vs, ve, ok := assignedValue(w, i)
+		vs, ve, ok := otherForms(w, s, i)
+		if !ok {
+			vs, ve, ok = assignedValue(w, i)
+		}
 		if !ok {
 			continue
 		}
@@ -215,11 +219,166 @@ func secretName(name []byte) (password, ok bool) {
 	return password, true
 }
 
+// symbolOrEnv reports a name after a colon that is no path segment: a
+// Ruby symbol key (:api_key => '...') or PowerShell's $env:NAME = "...".
+func symbolOrEnv(w []byte, s, i int) bool {
+	if s >= 5 && asciiEqualFold(w[s-5:s-1], "$env") {
+		return true
+	}
+	if s >= 2 {
+		switch w[s-2] {
+		case ' ', '\t', '(', '{', '[', ',':
+		default:
+			return false
+		}
+	}
+	j := i
+	for j < len(w) && (w[j] == ' ' || w[j] == '\t') {
+		j++
+	}
+	return j+1 < len(w) && w[j] == '=' && w[j+1] == '>'
+}
+
+// otherForms reads a value given to the name at w[s:i] in the forms
+// assignedValue does not know, which set a name without an operator
+// after it:
+//
+//	<apiKey>value</apiKey>                      an XML element
+//	<add key="ApiSecret" value="value" />       .NET appSettings
+//	define('API_KEY', 'value')                  PHP, Java's setProperty, Go's Setenv
+//	--api-key value                             a long flag and its argument
+//	set -x API_TOKEN value / setx API_TOKEN v   fish, Windows
+//	- name: API_TOKEN  (next line)  value: v     a Kubernetes env entry
+func otherForms(w []byte, s, i int) (vs, ve int, ok bool) {
+	quoted := s > 0 && (w[s-1] == '"' || w[s-1] == '\'') && i < len(w) && w[i] == w[s-1]
+	switch {
+	case s > 0 && w[s-1] == '<' && i < len(w) && w[i] == '>':
+		e := i + 1
+		for e < len(w) && e-i <= genericMaxValue && w[e] != '<' && w[e] != '\n' {
+			e++
+		}
+		if e+1 < len(w) && w[e] == '<' && w[e+1] == '/' && bytesHasPrefixFold(w[e+2:], w[s:i]) {
+			return trimSpaceSpan(w, i+1, e)
+		}
+	case quoted && hasWordBefore(w, s-1, "key="):
+		j := skipSpace(w, i+1)
+		if bytesHasPrefixFold(w[j:], []byte("value=")) {
+			return quotedAt(w, j+6)
+		}
+	case quoted && (hasWordBefore(w, s-1, "define(") || hasWordBefore(w, s-1, "setProperty(") || hasWordBefore(w, s-1, "Setenv(") || hasWordBefore(w, s-1, "setenv(")):
+		j := skipSpace(w, i+1)
+		if j < len(w) && w[j] == ',' {
+			return quotedAt(w, skipSpace(w, j+1))
+		}
+	case i-s > 2 && w[s] == '-' && w[s+1] == '-' && i < len(w) && w[i] == ' ':
+		vs, ve, ok := bareWord(w, i+1)
+		// a flag's argument that lists settings (--secret
+		// source=app-key,target=app) is a spec, not a secret
+		if ok && (bytes.IndexByte(w[vs:ve], ',') >= 0 || bytes.IndexByte(bytes.TrimRight(w[vs:ve], "="), '=') >= 0) {
+			return 0, 0, false
+		}
+		return vs, ve, ok
+	case hasWordBefore(w, s, "set -x ") || hasWordBefore(w, s, "set -gx ") || hasWordBefore(w, s, "set -Ux ") || hasWordBefore(w, s, "setx "):
+		if i < len(w) && w[i] == ' ' {
+			j := skipSpace(w, i)
+			if j < len(w) && (w[j] == '"' || w[j] == '\'') {
+				return quotedAt(w, j)
+			}
+			return bareWord(w, j)
+		}
+	case hasWordBefore(w, s, "name: ") || hasWordBefore(w, s, "name: \"") && i < len(w) && w[i] == '"':
+		e := i
+		if e < len(w) && w[e] == '"' {
+			e++
+		}
+		if e >= len(w) || w[e] != '\n' {
+			return 0, 0, false
+		}
+		j := skipSpace(w, e+1)
+		if bytesHasPrefixFold(w[j:], []byte("value:")) {
+			j = skipSpace(w, j+6)
+			if j < len(w) && (w[j] == '"' || w[j] == '\'') {
+				return quotedAt(w, j)
+			}
+			return bareWord(w, j)
+		}
+	}
+	return 0, 0, false
+}
+
+// hasWordBefore reports whether w[:at] ends with word (ASCII case-
+// insensitively) starting at a line start, a space or punctuation.
+func hasWordBefore(w []byte, at int, word string) bool {
+	st := at - len(word)
+	if st < 0 || !asciiEqualFold(w[st:at], strings.ToLower(word)) {
+		return false
+	}
+	return st == 0 || !isAlnum(w[st-1]) && w[st-1] != '_'
+}
+
+func bytesHasPrefixFold(b, prefix []byte) bool {
+	return len(b) >= len(prefix) && asciiEqualFold(b[:len(prefix)], strings.ToLower(string(prefix)))
+}
+
+func skipSpace(w []byte, j int) int {
+	for j < len(w) && (w[j] == ' ' || w[j] == '\t') {
+		j++
+	}
+	return j
+}
+
+// quotedAt reads a quoted value whose opening quote is w[j].
+func quotedAt(w []byte, j int) (vs, ve int, ok bool) {
+	if j >= len(w) || (w[j] != '"' && w[j] != '\'') {
+		return 0, 0, false
+	}
+	q := w[j]
+	for e := j + 1; e < len(w) && e-j <= genericMaxValue; e++ {
+		switch w[e] {
+		case q:
+			return j + 1, e, e > j+1
+		case '\n', '\\':
+			return 0, 0, false
+		}
+	}
+	return 0, 0, false
+}
+
+// bareWord reads an unquoted value starting at w[j], up to white space or
+// a shell separator; one that starts with '-' is the next flag.
+func bareWord(w []byte, j int) (vs, ve int, ok bool) {
+	if j >= len(w) || w[j] == '-' || w[j] == '=' {
+		return 0, 0, false
+	}
+	e := j
+	for e < len(w) && e-j <= genericMaxValue {
+		c := w[e]
+		if c <= ' ' || c == ';' || c == '|' || c == '&' || c == ')' || c == '"' || c == '\'' || c == '`' {
+			break
+		}
+		e++
+	}
+	return j, e, e > j && e-j <= genericMaxValue
+}
+
+func trimSpaceSpan(w []byte, s, e int) (int, int, bool) {
+	for s < e && (w[s] == ' ' || w[s] == '\t') {
+		s++
+	}
+	for e > s && (w[e-1] == ' ' || w[e-1] == '\t') {
+		e--
+	}
+	return s, e, e > s
+}
+
 // assignedValue reads the operator after a name ending at i and the value
 // after it, returning the value's span (inside any quotes).
 func assignedValue(w []byte, i int) (vs, ve int, ok bool) {
 	if i < len(w) && (w[i] == '"' || w[i] == '\'') {
 		i++ // closing quote of a quoted key
+		if i < len(w) && w[i] == ']' {
+			i++ // os.environ["NAME"] = ..., $config['name'] = ...
+		}
 	}
 	for i < len(w) && (w[i] == ' ' || w[i] == '\t') {
 		i++
