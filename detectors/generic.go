@@ -265,7 +265,8 @@ func otherForms(w []byte, s, i int) (vs, ve int, ok bool) {
 		if bytesHasPrefixFold(w[j:], []byte("value=")) {
 			return quotedAt(w, j+6)
 		}
-	case quoted && (hasWordBefore(w, s-1, "define(") || hasWordBefore(w, s-1, "setProperty(") || hasWordBefore(w, s-1, "Setenv(") || hasWordBefore(w, s-1, "setenv(")):
+	case quoted && (hasWordBefore(w, s-1, "define(") || hasWordBefore(w, s-1, "setProperty(") || hasWordBefore(w, s-1, "Setenv(") ||
+		hasWordBefore(w, s-1, "setenv(") || hasWordBefore(w, s-1, "SetEnvironmentVariable(")):
 		j := skipSpace(w, i+1)
 		if j < len(w) && w[j] == ',' {
 			return quotedAt(w, skipSpace(w, j+1))
@@ -286,6 +287,50 @@ func otherForms(w []byte, s, i int) (vs, ve int, ok bool) {
 			}
 			return bareWord(w, j)
 		}
+	case quoted && w[s-1] == '"' && jsonNameBefore(w, s-1):
+		// {"name": "API_TOKEN", "value": "..."}: an ECS task's or a
+		// Kubernetes JSON env entry
+		j := skipSpace(w, i+1)
+		if j < len(w) && w[j] == ',' {
+			j = skipSpace(w, j+1)
+			if bytesHasPrefixFold(w[j:], []byte(`"value"`)) {
+				j = skipSpace(w, j+7)
+				if j < len(w) && w[j] == ':' {
+					return quotedAt(w, skipSpace(w, j+1))
+				}
+			}
+		}
+	case hasWordBefore(w, s, "#define "):
+		if i < len(w) && w[i] == ' ' {
+			return quotedAt(w, skipSpace(w, i))
+		}
+	case hasWordBefore(w, s, "ENV ") && asciiUpper(w[s-4:s-1]):
+		// a Dockerfile's legacy ENV NAME value
+		if i < len(w) && w[i] == ' ' {
+			j := skipSpace(w, i)
+			if j < len(w) && (w[j] == '"' || w[j] == '\'') {
+				return quotedAt(w, j)
+			}
+			return bareWord(w, j)
+		}
+	case i < len(w) && w[i] == ':' && !quoted:
+		// a typed declaration: const API_KEY: &str = "...", let apiKey:
+		// String = "..."
+		j := skipSpace(w, i+1)
+		t := j
+		for j < len(w) && j-t <= 24 && (isNameChar(w[j]) || w[j] == '&' || w[j] == '<' || w[j] == '>' || w[j] == '[' || w[j] == ']' || w[j] == '\'') {
+			if w[j] == '\'' && (j+1 >= len(w) || !isAlnum(w[j+1])) {
+				break // a Rust lifetime ('static) only
+			}
+			j++
+		}
+		if j == t || j-t > 24 {
+			return 0, 0, false
+		}
+		j = skipSpace(w, j)
+		if j+1 < len(w) && w[j] == '=' && w[j+1] != '=' && w[j+1] != '>' {
+			return quotedAt(w, skipSpace(w, j+1))
+		}
 	case hasWordBefore(w, s, "name: ") || hasWordBefore(w, s, "name: \"") && i < len(w) && w[i] == '"':
 		e := i
 		if e < len(w) && w[e] == '"' {
@@ -304,6 +349,32 @@ func otherForms(w []byte, s, i int) (vs, ve int, ok bool) {
 		}
 	}
 	return 0, 0, false
+}
+
+// jsonNameBefore reports whether the quote at w[q] follows "name": (any
+// case), as in a list of {"name": ..., "value": ...} entries.
+func jsonNameBefore(w []byte, q int) bool {
+	j := q - 1
+	for j >= 0 && (w[j] == ' ' || w[j] == '\t') {
+		j--
+	}
+	if j < 0 || w[j] != ':' {
+		return false
+	}
+	j--
+	for j >= 0 && (w[j] == ' ' || w[j] == '\t') {
+		j--
+	}
+	return j >= 5 && asciiEqualFold(w[j-5:j+1], `"name"`)
+}
+
+func asciiUpper(b []byte) bool {
+	for _, c := range b {
+		if c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 // hasWordBefore reports whether w[:at] ends with word (ASCII case-
@@ -379,6 +450,8 @@ func assignedValue(w []byte, i int) (vs, ve int, ok bool) {
 		if i < len(w) && w[i] == ']' {
 			i++ // os.environ["NAME"] = ..., $config['name'] = ...
 		}
+	} else if i < len(w) && w[i] == '}' && i+1 < len(w) && w[i+1] != '}' {
+		i++ // Perl's $ENV{NAME} = ...
 	}
 	for i < len(w) && (w[i] == ' ' || w[i] == '\t') {
 		i++
@@ -391,6 +464,8 @@ func assignedValue(w []byte, i int) (vs, ve int, ok bool) {
 		i += 2
 	case w[i] == '=' && i+1 < len(w) && w[i+1] == '>':
 		i += 2
+	case (w[i] == '?' && i+1 < len(w) && w[i+1] == '=') || (w[i] == '<' && i+2 < len(w) && w[i+1] == '-' && w[i+2] == ' '):
+		i += 2 // make's NAME ?= value, R's name <- "value"
 	case w[i] == '=':
 		if i+1 < len(w) && (w[i+1] == '=' || w[i+1] == '~') {
 			return 0, 0, false
