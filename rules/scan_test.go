@@ -1,16 +1,12 @@
 package rules_test
 
 import (
-	"context"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/tokenscope/tokenscope/detectors"
 	"github.com/tokenscope/tokenscope/internal/testtoken"
 	"github.com/tokenscope/tokenscope/rules"
-	"github.com/tokenscope/tokenscope/scanner"
-	"github.com/tokenscope/tokenscope/scanner/dir"
 )
 
 // TestScanDirFindsEveryRule writes one generated positive example per
@@ -22,32 +18,21 @@ func TestScanDirFindsEveryRule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root := t.TempDir()
 	g := testtoken.New(42)
+	files := map[string]string{}
 	var all []byte
 	for _, s := range specs {
 		ex, err := g.Expand(s.Examples.Positive[0])
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(root, s.ID+".txt"), []byte(ex+"\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		files[s.ID+".txt"] = ex + "\n"
 		all = append(all, "\n# "+s.ID+"\n"+ex+"\n"...)
 	}
-	if err := os.WriteFile(filepath.Join(root, "all.env"), all, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	set, err := rules.BuiltinSet()
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := scanner.NewEngine(set, scanner.Options{}).Run(context.Background(), dir.New([]string{root}, dir.Options{}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	files["all.env"] = string(all)
+	findings := scanFiles(t, files)
 	inOwn, inAll := map[string]bool{}, map[string]bool{}
-	for _, f := range res.Findings {
+	for _, f := range findings {
 		if f.Secret != "" {
 			t.Errorf("%s: raw secret kept without ShowSecrets", f.RuleID)
 		}
@@ -69,7 +54,7 @@ func TestScanDirFindsEveryRule(t *testing.T) {
 	// every id the examples made any detector emit (YAML rules, code
 	// detectors on the same content) is registered
 	var ids []string
-	for _, f := range res.Findings {
+	for _, f := range findings {
 		ids = append(ids, f.RuleID)
 	}
 	if u := detectors.Unregistered(ids...); len(u) > 0 {

@@ -71,22 +71,14 @@ func TestSharedWithUnknownRuleRefused(t *testing.T) {
 		"missing": spec("a-token", "no-such-rule"),
 		"itself":  spec("a-token", "a-token"),
 	} {
-		_, err := rules.LoadFS(fstestMap(map[string]string{"x.yaml": "provider: X\nrules:\n" + body}))
+		_, err := rules.LoadFS(fstest.MapFS{"x.yaml": {Data: []byte("provider: X\nrules:\n" + body)}})
 		if err == nil || !strings.Contains(err.Error(), "shares its shape") {
 			t.Fatalf("%s: err = %v, want a refusal naming the shared shape", name, err)
 		}
 	}
-	if _, err := rules.LoadFS(fstestMap(map[string]string{"x.yaml": "provider: X\nrules:\n" + spec("a-token", "b-token") + spec("b-token", "a-token")})); err != nil {
+	if _, err := rules.LoadFS(fstest.MapFS{"x.yaml": {Data: []byte("provider: X\nrules:\n" + spec("a-token", "b-token") + spec("b-token", "a-token"))}}); err != nil {
 		t.Fatalf("two rules sharing a shape: %v", err)
 	}
-}
-
-func fstestMap(files map[string]string) fstest.MapFS {
-	m := fstest.MapFS{}
-	for name, body := range files {
-		m[name] = &fstest.MapFile{Data: []byte(body)}
-	}
-	return m
 }
 
 // A line of a PEM body that happens to have a bare token's shape (Square's
