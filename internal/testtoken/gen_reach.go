@@ -271,6 +271,9 @@ users:
 	write(".config/github-copilot/apps.json", fmt.Sprintf(`{"github.com:Iv1.b507a08c87ecfe98": {"user": "dev", "oauth_token": %q, "githubAppId": "Iv1.b507a08c87ecfe98"}}`, copilot), copilot)
 	contKey := g.Rand(40, "alnum")
 	write(".continue/config.json", fmt.Sprintf(`{"models": [{"title": "Local", "provider": "openai", "model": "gpt-4o", "apiKey": %q}]}`, contKey), contKey)
+	aiderKey := "sk-ant-api03-" + g.Rand(93, "b64url") + "AA"
+	aiderOther := g.Rand(40, "alnum")
+	write(".aider.conf.yml", "model: sonnet\nanthropic-api-key: "+aiderKey+"\napi-key:\n  - deepseek="+aiderOther+"\nauto-commits: false\n", aiderKey)
 	if werr != nil {
 		return nil, werr
 	}

@@ -42,9 +42,16 @@ type server struct {
 // blocks, and any other field whose name says "secret".
 func parseAgentConfig(p *pctx) {
 	var ls []leaf
-	if strings.HasSuffix(p.origin.Path, ".toml") {
+	switch {
+	case strings.HasSuffix(p.origin.Path, ".toml"):
 		ls = tomlLeaves(p.data)
-	} else {
+	case strings.HasSuffix(p.origin.Path, ".yml") || strings.HasSuffix(p.origin.Path, ".yaml"):
+		var err error
+		ls, err = yamlLeaves(p.data)
+		if err != nil && len(ls) == 0 {
+			return
+		}
+	default:
 		var err error
 		ls, err = jsonLeaves(p.data)
 		if err != nil && len(ls) == 0 {

@@ -127,7 +127,10 @@ var storeTable = []store{
 	// editors' plugins and Copilot CLI), Continue's model API keys
 	{name: "gemini-oauth", paths: []string{".gemini/oauth_creds.json"}, parse: parseAgentConfig},
 	{name: "copilot-auth", paths: []string{".config/github-copilot/hosts.json", ".config/github-copilot/apps.json"}, parse: parseAgentConfig},
-	{name: "continue-config", paths: []string{".continue/config.json"}, parse: parseAgentConfig},
+	{name: "continue-config", paths: []string{".continue/config.json", ".continue/config.yaml"}, parse: parseAgentConfig},
+	// aider's options file: openai-api-key, anthropic-api-key, api-key
+	// (https://aider.chat/docs/config/aider_conf.html)
+	{name: "aider-config", paths: []string{".aider.conf.yml"}, parse: parseAgentConfig},
 }
 
 // StoreNames lists the stores the home source knows.
