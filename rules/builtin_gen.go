@@ -4081,10 +4081,10 @@ var builtinSpecs = []detectors.RuleSpec{
 		Pattern:     "RAILS_MASTER_KEY[\"']?\\s{0,3}[:=]\\s{0,3}[\"']?(?P<secret>[0-9a-f]{32})\\b",
 		MinEntropy:  3,
 		Scope: scope.Scope{
-			Access:     scope.Access("read"),
+			Access:     scope.Access("admin"),
 			Reach:      scope.Reach("resource"),
 			Lifetime:   scope.Lifetime("long_lived"),
-			Evidence:   []string{"RAILS_MASTER_KEY: decrypts the app's credentials.yml.enc"},
+			Evidence:   []string{"RAILS_MASTER_KEY: decrypts the app's credentials.yml.enc, secret_key_base and every other secret in it"},
 			Confidence: scope.Confidence("context"),
 		},
 		Examples: detectors.RuleExamples{

@@ -382,6 +382,9 @@ func workspaceParser(p string) (func(*pctx), string) {
 		return parseTerraform, "terraform-credentials"
 	case base == "kubeconfig" || base == "config" && dirBase == ".kube":
 		return parseKubeconfig, "kubeconfig"
+	case base == "master.key" && dirBase == "config",
+		dirBase == "credentials" && strings.HasSuffix(base, ".key") && path.Base(path.Dir(path.Dir(p))) == "config":
+		return parseRailsKey, "rails-key"
 	}
 	return nil, ""
 }

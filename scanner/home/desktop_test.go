@@ -326,3 +326,54 @@ func TestRobo3T(t *testing.T) {
 		}
 	}
 }
+
+// A Rails key file (config/master.key, config/credentials/<env>.key) is
+// the whole file, 32 hex digits: reported by path with the credentials it
+// decrypts; the same name elsewhere, or other content, is not.
+func TestRailsKeyFiles(t *testing.T) {
+	g := testtoken.New(61)
+	root := t.TempDir()
+	master, prod := g.Rand(32, "hex"), g.Rand(32, "hex")
+	files := map[string]string{
+		"app/config/master.key":                 master + "\n",
+		"app/config/credentials/production.key": prod,
+		"app/lib/master.key":                    g.Rand(32, "hex"),               // not under config/
+		"app/config/credentials/staging.key":    "-----BEGIN PRIVATE KEY-----\n", // not a Rails key
+		"other/config/master.key":               strings.Repeat("0", 32),         // a placeholder
+	}
+	for name, body := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set, err := rules.BuiltinSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := scanner.NewEngine(set, scanner.Options{ShowSecrets: true, Formats: home.StoreFormats()})
+	res, err := eng.Run(context.Background(), dir.New([]string{root}, dir.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]scanner.Finding{}
+	for _, f := range res.Findings {
+		if f.RuleID == "rails-key-file" {
+			rel, _ := filepath.Rel(root, f.Origin.Path)
+			got[filepath.ToSlash(rel)] = f
+		}
+	}
+	if len(got) != 2 {
+		t.Fatalf("rails key findings %v, want the master and production keys", got)
+	}
+	m, p := got["app/config/master.key"], got["app/config/credentials/production.key"]
+	if m.Secret != master || m.Line != 1 || !strings.HasSuffix(m.Attrs["credentials"], "app/config/credentials.yml.enc") || m.Severity < scope.SevHigh {
+		t.Errorf("master.key: %+v", m)
+	}
+	if p.Secret != prod || p.Scope.Env != scope.EnvProduction || !strings.HasSuffix(p.Attrs["credentials"], "credentials/production.yml.enc") {
+		t.Errorf("production.key: %+v", p)
+	}
+}

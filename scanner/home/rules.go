@@ -47,6 +47,7 @@ func Rules() []RuleInfo {
 		{"huggingface-token", "Hugging Face", "access token", "the Hugging Face CLI's token file"},
 		{"databricks-credential", "Databricks", "workspace credential", "token or password of a profile in ~/.databrickscfg"},
 		{"pgpass-password", "PostgreSQL", "database password", "password of a ~/.pgpass entry"},
+		{"rails-key-file", "Web framework", "Rails master or credentials key", "config/master.key or config/credentials/<environment>.key: decrypts the application's encrypted credentials"},
 		{"mysql-config-password", "MySQL", "database password", "password in ~/.my.cnf"},
 		{"s3cfg-secret-key", "S3-compatible storage", "S3 secret key (s3cmd)", "secret_key of a section in s3cmd's .s3cfg; the provider is named by host_base"},
 		{"dbeaver-saved-password", "DBeaver", "saved connection password", "password saved in clear in DBeaver's .dbeaver/data-sources.json (connection or SSH/proxy handler)"},

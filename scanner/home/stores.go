@@ -3,11 +3,13 @@ package home
 import (
 	"encoding/base64"
 	"encoding/xml"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/tokenscope/tokenscope/detectors"
 	"github.com/tokenscope/tokenscope/detectors/scope"
 	"github.com/tokenscope/tokenscope/scanner/env"
 )
@@ -753,6 +755,40 @@ func parseVaultToken(p *pctx) {
 			"Vault CLI token: rights are its policies (a root token is unlimited)")
 		p.add(cred{rule: "vault-cli-token", provider: "Vault", kind: "CLI token", secret: v, line: line, scope: s})
 	}
+}
+
+// parseRailsKey reads a Rails key file, config/master.key or
+// config/credentials/<environment>.key: 32 hex digits that decrypt
+// config/credentials.yml.enc (or that environment's .yml.enc), and so
+// every secret the application keeps there
+// (https://guides.rubyonrails.org/security.html#custom-credentials).
+func parseRailsKey(p *pctx) {
+	v, line := wholeFile(p)
+	if len(v) != 32 || !isHexString(v) || detectors.Entropy(v) < 3.0 {
+		return
+	}
+	env := strings.TrimSuffix(path.Base(p.origin.Path), ".key")
+	s := sc(scope.AccessAdmin, scope.ReachResource, scope.LifetimeLongLived, "",
+		"Rails key file "+path.Base(p.origin.Path)+": decrypts the application's encrypted credentials, secret_key_base and every other secret in them")
+	if env != "master" {
+		s = prodHint(s, env)
+	}
+	enc := strings.TrimSuffix(p.origin.Path, ".key") + ".yml.enc"
+	if env == "master" {
+		enc = path.Join(path.Dir(p.origin.Path), "credentials.yml.enc")
+	}
+	p.add(cred{rule: "rails-key-file", provider: "Web framework", kind: "Rails " + env + " key", secret: v, line: line, scope: s,
+		attrs: map[string]string{"credentials": enc}})
+}
+
+func isHexString(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 func parseDoctl(p *pctx) {
