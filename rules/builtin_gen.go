@@ -3101,6 +3101,29 @@ var builtinSpecs = []detectors.RuleSpec{
 		},
 	},
 	{
+		ID:          "mongodb-atlas-service-account-secret",
+		Provider:    "MongoDB Atlas",
+		Kind:        "service account client secret",
+		Description: "An Atlas service account secret (with its mdb_sa_id_ client id) gets OAuth tokens that act with the account's organisation or project roles: clusters, database users, backups.",
+		Literals:    []string{"mdb_sa_id_", "MONGODB_ATLAS_CLIENT_SECRET", "ATLAS_CLIENT_SECRET"},
+		Pattern:     "(?P<client_id>mdb_sa_id_[0-9a-f]{24})[^\\n]{0,200}?(?i:client_?secret|secret)[\"']?\\s{0,3}(?:=>|:=|[:=,>])\\s{0,3}[\"']?(?P<secret>[0-9A-Za-z_.~+/=-]{20,100})(?:[^0-9A-Za-z_.~+/=-]|$)|(?i:(?:mongodb_)?atlas_client_secret)[\"']?\\s{0,3}(?:=>|:=|[:=,>])\\s{0,3}[\"']?(?P<secret>[0-9A-Za-z_.~+/=-]{20,100})(?:[^0-9A-Za-z_.~+/=-]|$)",
+		MinEntropy:  3.2,
+		Deny:        []string{"EXAMPLE", "xxxxx", "XXXXX", "${", "{{"},
+		Scope: scope.Scope{
+			Access:       scope.Access("unknown"),
+			Reach:        scope.Reach("org"),
+			Lifetime:     scope.Lifetime("long_lived"),
+			Destructive:  true,
+			DestroysWhat: "clusters and backups its roles reach",
+			Evidence:     []string{"client secret beside an mdb_sa_id_ client id or MONGODB_ATLAS_CLIENT_SECRET: MongoDB Atlas service account secret"},
+			Confidence:   scope.Confidence("context"),
+		},
+		Examples: detectors.RuleExamples{
+			Positive: []string{"{\"clientId\": \"mdb_sa_id_{{rand 24 hex}}\", \"clientSecret\": \"mdb_sa_sk_{{rand 40 alnum}}\"}", "MONGODB_ATLAS_CLIENT_SECRET={{rand 48 alnum}}"},
+			Negative: []string{"{\"clientId\": \"mdb_sa_id_{{rand 24 hex}}\", \"clientSecret\": \"${ATLAS_SECRET}\"}", "MONGODB_ATLAS_CLIENT_SECRET={{rand 10 alnum}}"},
+		},
+	},
+	{
 		ID:          "confluent-cloud-api-secret",
 		Provider:    "Confluent",
 		Kind:        "Cloud API or cluster API secret",
@@ -5055,7 +5078,7 @@ var builtinSpecs = []detectors.RuleSpec{
 		Description: "A bearer token acts as whoever it was issued to, on the API it is sent to, for as long as it lives.",
 		Literals:    []string{"bearer "},
 		Pattern:     "(?i:bearer)[ \\t]{1,4}(?P<secret>[0-9A-Za-z._~+/-]{20,500}={0,2})(?:[^0-9A-Za-z._~+/=-]|$)",
-		MinEntropy:  3.4,
+		MinEntropy:  3.2,
 		Deny:        []string{"EXAMPLE", "example", "xxxxx", "XXXXX", "YOUR", "your_", "Your", "TOKEN_HERE", "token_here", "...", "REDACTED", "redacted"},
 		Scope: scope.Scope{
 			Access:     scope.Access("unknown"),
@@ -5076,7 +5099,7 @@ var builtinSpecs = []detectors.RuleSpec{
 		Description: "A token sent as Authorization Token acts as whoever it was issued to, on the API it is sent to, for as long as it lives.",
 		Literals:    []string{"authorization"},
 		Pattern:     "(?i:authorization)[\"']?\\s{0,3}[:=,]\\s{0,3}[\"']?(?i:token)[ \\t]{1,4}(?P<secret>[0-9A-Za-z._~+/-]{20,500}={0,2})(?:[^0-9A-Za-z._~+/=-]|$)",
-		MinEntropy:  3.4,
+		MinEntropy:  3.2,
 		Deny:        []string{"EXAMPLE", "example", "xxxxx", "XXXXX", "YOUR", "your_", "Your", "TOKEN_HERE", "token_here", "...", "REDACTED", "redacted"},
 		Scope: scope.Scope{
 			Access:     scope.Access("unknown"),
@@ -7300,7 +7323,7 @@ var builtinSpecs = []detectors.RuleSpec{
 		Description: "A Pusher Channels app secret signs server API calls and channel authorisations for one app: it can publish to and authorise every channel.",
 		Literals:    []string{"PUSHER_APP_SECRET", "PUSHER_SECRET"},
 		Pattern:     "(?i:pusher_app_secret|pusher_secret)[\"']?\\s{0,3}[:=]\\s{0,3}[\"']?(?P<secret>[0-9a-f]{20})\\b",
-		MinEntropy:  3,
+		MinEntropy:  2.8,
 		Scope: scope.Scope{
 			Access:     scope.Access("write"),
 			Reach:      scope.Reach("project"),
@@ -8295,7 +8318,7 @@ var builtinSpecs = []detectors.RuleSpec{
 		Description: "An Alpha Vantage key queries market data within its plan.",
 		Literals:    []string{"ALPHAVANTAGE", "ALPHA_VANTAGE"},
 		Pattern:     "(?i:alpha_?vantage)[0-9A-Za-z_.-]{0,24}?(?i:key|token|secret)[\"']?\\s{0,3}(?:=>|:=|[:=,>])\\s{0,3}[\"']?(?P<secret>[0-9A-Z]{16})\\b",
-		MinEntropy:  3.3,
+		MinEntropy:  3,
 		Deny:        []string{"EXAMPLE", "xxxxx", "XXXXX"},
 		Scope: scope.Scope{
 			Access:     scope.Access("read"),
@@ -9509,7 +9532,7 @@ var builtinSpecs = []detectors.RuleSpec{
 		Description: "A password a CREATE or ALTER USER/ROLE statement sets logs in to that database as the user, with whatever it was granted.",
 		Literals:    []string{"create user", "alter user", "create role", "alter role"},
 		Pattern:     "(?i:\\b(?:create|alter)\\s{1,8}(?:user|role)\\b[^;\\n]{0,120}?\\b(?:identified(?:\\s{1,8}with\\s{1,8}[a-z_]{1,40})?\\s{1,8}by|password)\\s{1,8})(?:'(?P<secret>[^'\\s]{6,128})'|\"(?P<secret>[^\"\\s]{6,128})\"|(?P<secret>[0-9A-Za-z_#$!@%^*+-]{6,64}))",
-		MinEntropy:  3,
+		MinEntropy:  2.8,
 		Deny:        []string{"changeme", "CHANGEME", "<", "${", "{{", "':", " :", "VALUES", "xxxx"},
 		Scope: scope.Scope{
 			Access:     scope.Access("unknown"),
@@ -10843,4 +10866,4 @@ var builtinSpecs = []detectors.RuleSpec{
 	},
 }
 
-var builtinMaxLen = []int{89, 48, 260, 74, 118, 82, 76, 81, 92, 85, 84, 150, 80, 68, 51, 132, 81, 57, 112, 74, 82, 107, 330, 1676, 62, 45, 71, 139, 137, 137, 137, 48, 50, 321, 59, 309, 89, 96, 868, 868, 41, 41, 2539, 1001, 2200, 81, 84, 2644, 1310, 643, 48, 328, 58, 63, 44, 309, 61, 60, 73, 70, 89, 90, 65, 70, 36, 45, 49, 47, 60, 59, 40, 78, 78, 48, 68, 862, 880, 340, 75, 72, 64, 171, 94, 59, 70, 85, 81, 147, 99, 60, 61, 61, 64, 139, 67, 275, 762, 1078, 289, 1586, 429, 59, 58, 63, 65, 3748, 60, 217, 38, 56, 67, 97, 65, 60, 44, 45, 91, 72, 67, 64, 90, 89, 86, 93, 131, 161, 82, 151, 91, 73, 155, 115, 119, 84, 81, 69, 83, 65, 57, 109, 82, 104, 251, 107, 2454, 116, 113, 108, 130, 75, 193, 449, 68, 121, 320, 242, 113, 302, 77, 460, 120, 74, 118, 125, 71, 71, 71, 325, 148, 73, 73, 50, 50, 86, 50, 52, 1100, 66, 66, 66, 96, 44, 97, 78, 63, 440, 69, 433, 222, 35, 276, 42, 47, 6000, 90, 85, 66, 152, 57, 311, 72, 43, 39, 1009, 312, 134, 67, 40, 152, 40, 40, 40, 40, 2222, 525, 524, 524, 525, 525, 524, 525, 527, 525, 526, 526, 43, 302, 174, 62, 411, 46, 214, 64, 72, 109, 59, 52, 44, 65, 76, 76, 76, 59, 89, 85, 58, 59, 132, 516, 537, 44, 44, 43, 36, 52, 52, 105, 1371, 60, 88, 73, 79, 88, 55, 55, 215, 42, 51, 51, 40, 40, 177, 48, 74, 54, 66, 37, 69, 40, 297, 68, 59, 51, 351, 451, 351, 382, 44, 49, 81, 56, 48, 56, 281, 281, 345, 52, 32, 40, 49, 49, 45, 54, 40, 32, 46, 80, 73, 162, 84, 80, 98, 78, 70, 121, 86, 80, 88, 61, 158, 80, 62, 72, 95, 1011, 160, 312, 315, 313, 51, 73, 72, 106, 106, 70, 64, 127, 84, 41, 154, 3001, 2280, 113, 48, 48, 48, 48, 65, 96, 88, 79, 78, 81, 65, 68, 54, 76, 68, 69, 40, 40, 44, 46, 1012, 89, 62, 58, 65, 66, 882, 882, 85, 52, 43, 282, 42, 78, 57, 447, 173, 177, 156, 155, 159, 76, 78, 84, 240, 61, 77, 59, 86, 78, 185, 129, 86, 86, 83, 60, 67, 95, 77, 102, 177, 83, 82, 83, 162, 64, 67, 69, 151, 68, 94, 79, 83, 144, 112, 71, 2457, 160, 451, 2437, 83, 81, 58, 97, 80, 90, 55, 2434, 158, 96, 80, 128, 78, 74, 95, 165, 85, 116, 473, 613, 90, 74, 74, 414, 71, 60, 60, 38, 38, 38, 38, 64, 227, 227, 179, 315, 310, 105, 86, 59, 44, 44, 44, 61, 66, 65, 61, 1220, 84, 33, 54, 90, 208, 208, 208, 208, 208, 208, 108, 76, 76, 262, 93, 44, 50, 114, 119, 100, 102, 42, 226, 309, 81, 127, 86, 93, 51, 76, 117, 892, 896, 81, 78, 454, 308, 1008, 308, 48, 65, 104, 104, 104, 104, 104, 42, 90, 62, 110, 85, 114, 89, 173, 61, 1813, 247, 43, 104, 44, 115, 116, 211, 62, 86, 70, 46}
+var builtinMaxLen = []int{89, 48, 260, 74, 118, 82, 76, 81, 92, 85, 84, 150, 80, 68, 51, 132, 81, 57, 112, 74, 82, 107, 330, 1676, 62, 45, 71, 139, 137, 137, 137, 48, 50, 321, 59, 309, 89, 96, 868, 868, 41, 41, 2539, 1001, 2200, 81, 84, 2644, 1310, 643, 48, 328, 58, 63, 44, 309, 61, 60, 73, 70, 89, 90, 65, 70, 36, 45, 49, 47, 60, 59, 40, 78, 78, 48, 68, 862, 880, 340, 75, 72, 64, 171, 94, 59, 70, 85, 81, 147, 99, 60, 61, 61, 64, 139, 67, 275, 762, 1078, 289, 1586, 429, 59, 58, 63, 65, 3748, 60, 217, 38, 56, 67, 97, 65, 60, 44, 45, 91, 72, 67, 64, 90, 89, 86, 93, 131, 161, 82, 151, 91, 73, 155, 115, 119, 84, 81, 69, 83, 65, 57, 109, 82, 104, 251, 107, 2454, 116, 113, 108, 130, 75, 961, 193, 449, 68, 121, 320, 242, 113, 302, 77, 460, 120, 74, 118, 125, 71, 71, 71, 325, 148, 73, 73, 50, 50, 86, 50, 52, 1100, 66, 66, 66, 96, 44, 97, 78, 63, 440, 69, 433, 222, 35, 276, 42, 47, 6000, 90, 85, 66, 152, 57, 311, 72, 43, 39, 1009, 312, 134, 67, 40, 152, 40, 40, 40, 40, 2222, 525, 524, 524, 525, 525, 524, 525, 527, 525, 526, 526, 43, 302, 174, 62, 411, 46, 214, 64, 72, 109, 59, 52, 44, 65, 76, 76, 76, 59, 89, 85, 58, 59, 132, 516, 537, 44, 44, 43, 36, 52, 52, 105, 1371, 60, 88, 73, 79, 88, 55, 55, 215, 42, 51, 51, 40, 40, 177, 48, 74, 54, 66, 37, 69, 40, 297, 68, 59, 51, 351, 451, 351, 382, 44, 49, 81, 56, 48, 56, 281, 281, 345, 52, 32, 40, 49, 49, 45, 54, 40, 32, 46, 80, 73, 162, 84, 80, 98, 78, 70, 121, 86, 80, 88, 61, 158, 80, 62, 72, 95, 1011, 160, 312, 315, 313, 51, 73, 72, 106, 106, 70, 64, 127, 84, 41, 154, 3001, 2280, 113, 48, 48, 48, 48, 65, 96, 88, 79, 78, 81, 65, 68, 54, 76, 68, 69, 40, 40, 44, 46, 1012, 89, 62, 58, 65, 66, 882, 882, 85, 52, 43, 282, 42, 78, 57, 447, 173, 177, 156, 155, 159, 76, 78, 84, 240, 61, 77, 59, 86, 78, 185, 129, 86, 86, 83, 60, 67, 95, 77, 102, 177, 83, 82, 83, 162, 64, 67, 69, 151, 68, 94, 79, 83, 144, 112, 71, 2457, 160, 451, 2437, 83, 81, 58, 97, 80, 90, 55, 2434, 158, 96, 80, 128, 78, 74, 95, 165, 85, 116, 473, 613, 90, 74, 74, 414, 71, 60, 60, 38, 38, 38, 38, 64, 227, 227, 179, 315, 310, 105, 86, 59, 44, 44, 44, 61, 66, 65, 61, 1220, 84, 33, 54, 90, 208, 208, 208, 208, 208, 208, 108, 76, 76, 262, 93, 44, 50, 114, 119, 100, 102, 42, 226, 309, 81, 127, 86, 93, 51, 76, 117, 892, 896, 81, 78, 454, 308, 1008, 308, 48, 65, 104, 104, 104, 104, 104, 42, 90, 62, 110, 85, 114, 89, 173, 61, 1813, 247, 43, 104, 44, 115, 116, 211, 62, 86, 70, 46}
