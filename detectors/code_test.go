@@ -339,6 +339,11 @@ func TestGenericAssignments(t *testing.T) {
 		{"API_TOKEN ?= " + v, want{rule: "generic-secret-assignment", secret: v, sev: scope.SevMedium}},
 		{`api_key <- "` + v + `"`, want{rule: "generic-secret-assignment", secret: v, sev: scope.SevMedium}},
 		{`$ENV{API_TOKEN} = '` + v + `';`, want{rule: "generic-secret-assignment", secret: v, sev: scope.SevMedium}},
+		// a random 8-character password with one repeated character (2.75
+		// bits a byte) is one; a word and a number is a fixture's value
+		{`DB_PASSWORD="h7Fk29sh"`, want{rule: "generic-password", secret: "h7Fk29sh", sev: scope.SevMedium}},
+		{`tokenValue := "Issue149"`, want{}},
+		{`password: "admin2024"`, want{}},
 		{"let token: String = readToken()", want{}},
 		{"#define TOKEN_LEN 32", want{}},
 		{"ENV TOKEN_FILE /run/secrets/token", want{}},
