@@ -238,6 +238,9 @@ func TestConnURIs(t *testing.T) {
 		{"git clone https://deploy:" + pw + "@git.corp.net/team/repo.git", want{rule: "uri-http-basic-auth", secret: pw,
 			attrs: map[string]string{"user": "deploy", "host": "git.corp.net"}, sev: scope.SevMedium}},
 		{"https://" + tok + "@github.com/org/repo.git", want{rule: "uri-http-basic-auth", secret: tok, sev: scope.SevMedium, ev: "user name"}},
+		// an 8-character random password with one repeated character
+		// (2.75 bits a byte) is one
+		{"https://deploy:h7Fk29sh@nexus.corp.net/repository", want{rule: "uri-http-basic-auth", secret: "h7Fk29sh", sev: scope.SevMedium}},
 		// placeholders and non-credentials
 		{"postgres://user:password@localhost/db", want{}},
 		{"postgres://user:${DB_PASSWORD}@db/app", want{}},

@@ -260,7 +260,7 @@ func tokenLike(s string) bool {
 // documentation rather than credentials.
 func plausibleHTTPPassword(u scope.ConnURI) bool {
 	pw := u.Password
-	if len(pw) < 8 || strings.ContainsAny(pw, " \t") || Entropy(pw) < 3.0 {
+	if len(pw) < 8 || strings.ContainsAny(pw, " \t") || Entropy(pw) < min(entropyFloor(len(pw)), 3.0) {
 		return false
 	}
 	if strings.IndexAny(pw, "0123456789") < 0 || strings.IndexFunc(pw, func(r rune) bool {
