@@ -6,9 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/v1/tarball"
-
 	"github.com/tokenscope/tokenscope/baseline"
 )
 
@@ -20,10 +17,7 @@ func TestScanImageBaseline(t *testing.T) {
 	ti := buildTestImage(t)
 	dir := t.TempDir()
 	tb := filepath.Join(dir, "app.tar")
-	tag, _ := name.NewTag("example.test/app:1")
-	if err := tarball.WriteToFile(tb, tag, ti.img); err != nil {
-		t.Fatal(err)
-	}
+	saveTarball(t, tb, "example.test/app:1", ti)
 	out, _ := runImage(t, exitFindings, "--format", "json", tb)
 	var rep struct {
 		Scheme   string `json:"fingerprint_scheme"`

@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	kgzip "github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 )
@@ -55,10 +53,7 @@ func TestScanImageCompressedTarballs(t *testing.T) {
 	ti := buildTestImage(t)
 	dir := t.TempDir()
 	tb := filepath.Join(dir, "app.tar")
-	tag, _ := name.NewTag("example.test/app:1")
-	if err := tarball.WriteToFile(tb, tag, ti.img); err != nil {
-		t.Fatal(err)
-	}
+	saveTarball(t, tb, "example.test/app:1", ti)
 	arch := filepath.Join(dir, "app-oci.tar")
 	tarDir(t, writeLayout(t, ti), arch)
 	gz := filepath.Join(dir, "app.tar.gz")

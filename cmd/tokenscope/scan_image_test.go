@@ -80,6 +80,18 @@ func zipOf(t *testing.T, name, content string) []byte {
 	return buf.Bytes()
 }
 
+// saveTarball writes ti as `docker save` would, tagged ref, at path.
+func saveTarball(t *testing.T, path, ref string, ti testImage) {
+	t.Helper()
+	tag, err := name.NewTag(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tarball.WriteToFile(path, tag, ti.img); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func buildTestImage(t *testing.T) testImage {
 	t.Helper()
 	g := testtoken.New(1010)
@@ -368,10 +380,7 @@ func TestScanImageFiles(t *testing.T) {
 	ti := buildTestImage(t)
 	dir := t.TempDir()
 	tb := filepath.Join(dir, "app.tar")
-	tag, _ := name.NewTag("example.test/app:1")
-	if err := tarball.WriteToFile(tb, tag, ti.img); err != nil {
-		t.Fatal(err)
-	}
+	saveTarball(t, tb, "example.test/app:1", ti)
 	lay := writeLayout(t, ti)
 	arch := filepath.Join(dir, "app-oci.tar")
 	tarDir(t, lay, arch)
@@ -393,10 +402,7 @@ func TestScanImageDaemon(t *testing.T) {
 	ti := buildTestImage(t)
 	dir := t.TempDir()
 	saved := filepath.Join(dir, "saved.tar")
-	tag, _ := name.NewTag("app:dev")
-	if err := tarball.WriteToFile(saved, tag, ti.img); err != nil {
-		t.Fatal(err)
-	}
+	saveTarball(t, saved, "app:dev", ti)
 	bin := filepath.Join(dir, "bin")
 	if err := os.Mkdir(bin, 0o755); err != nil {
 		t.Fatal(err)
