@@ -61,14 +61,7 @@ func TestInlineMapSourcesScannedAtTheirLines(t *testing.T) {
 		"n.js!/sourceMappingURL":                1,
 	}
 	got := found(t, root, res)
-	if len(res.Findings) != len(want) {
-		t.Errorf("findings %v, want %v (each once)", got, want)
-	}
-	for k, l := range want {
-		if got[k] != l {
-			t.Errorf("finding at %s: line %d, want %d (all: %v)", k, got[k], l, got)
-		}
-	}
+	wantAt(t, len(res.Findings), got, want)
 	for _, f := range res.Findings {
 		if f.Origin.Path == "webpack:///src/config.ts" && f.Column != len(`  githubToken: "`)+1 {
 			t.Errorf("column %d", f.Column)
@@ -109,14 +102,7 @@ func TestInlineMapLargeFile(t *testing.T) {
 		"big16.js!/src/big16.ts": 7, "big16.js": 40001, "plain16.js": 40001,
 	}
 	got := found(t, root, res)
-	if len(res.Findings) != len(want) {
-		t.Errorf("findings %v, want %v", got, want)
-	}
-	for k, l := range want {
-		if got[k] != l {
-			t.Errorf("finding at %s: line %d, want %d (all: %v)", k, got[k], l, got)
-		}
-	}
+	wantAt(t, len(res.Findings), got, want)
 	if len(res.Skipped) != 0 {
 		t.Errorf("skipped: %+v", res.Skipped)
 	}
@@ -166,14 +152,7 @@ func TestCorruptInlineMap(t *testing.T) {
 	// as the text it is
 	want := map[string]int{"b64.js": 1, "cut.js": 1, "cut.js!/src/first.ts": 7, "cut.js!/sourceMappingURL": 1, "text.css": 1}
 	got := found(t, root, res)
-	if len(res.Findings) != len(want) {
-		t.Errorf("findings %v, want %v", got, want)
-	}
-	for k, l := range want {
-		if got[k] != l {
-			t.Errorf("finding at %s: line %d, want %d (all: %v)", k, got[k], l, got)
-		}
-	}
+	wantAt(t, len(res.Findings), got, want)
 	kinds := map[string]scanner.Skipped{}
 	for _, s := range res.Skipped {
 		rel, _ := filepath.Rel(root, s.Path)

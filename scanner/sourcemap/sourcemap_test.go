@@ -73,6 +73,20 @@ func secretTS(tok string) string {
 	return "// config\n\nimport x from './x';\n\nexport const config = {\n  region: 'eu',\n  githubToken: \"" + tok + "\",\n};\n"
 }
 
+// wantAt checks that the n findings are exactly want's, each at its line
+// (got maps each finding's place to its line).
+func wantAt(t *testing.T, n int, got, want map[string]int) {
+	t.Helper()
+	if n != len(want) {
+		t.Errorf("findings %v, want %v (each once)", got, want)
+	}
+	for k, l := range want {
+		if got[k] != l {
+			t.Errorf("finding at %s: line %d, want %d (all: %v)", k, got[k], l, got)
+		}
+	}
+}
+
 func where(f scanner.Finding) string {
 	return strings.Join(append(append([]string(nil), f.Origin.Chain...), f.Origin.Path), "!/")
 }
@@ -118,14 +132,7 @@ func TestNullAndMissingSourcesContent(t *testing.T) {
 		got[filepath.ToSlash(rel)] = f.Line
 	}
 	want := map[string]int{"a.js.map!/#2": 7, "b.css.map": 1}
-	if len(got) != len(want) {
-		t.Errorf("findings %v, want %v", got, want)
-	}
-	for k, l := range want {
-		if got[k] != l {
-			t.Errorf("finding at %s: line %d, want %d (all: %v)", k, got[k], l, got)
-		}
-	}
+	wantAt(t, len(got), got, want)
 	if len(res.Skipped) != 0 {
 		t.Errorf("skipped: %+v", res.Skipped)
 	}
