@@ -17,15 +17,7 @@ func TestScanSourceMapChainInReports(t *testing.T) {
 	tok := testtoken.New(94).GitHub("ghp_")
 	root := t.TempDir()
 	src := "// settings\n\n\n\n\nexport const s = {\n  token: \"" + tok + "\",\n};\n"
-	m, err := json.Marshal(map[string]any{
-		"version":        3,
-		"mappings":       strings.Repeat("AAAA;", 200),
-		"sources":        []any{"webpack:///src/index.ts", "webpack:///src/config.ts", nil},
-		"sourcesContent": []any{"console.log(1)\n", src, nil},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := sourceMapJSON(t, []any{"webpack:///src/index.ts", "webpack:///src/config.ts", nil}, []any{"console.log(1)\n", src, nil})
 	if err := os.MkdirAll(filepath.Join(root, "dist"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -78,15 +70,7 @@ func TestScanInlineSourceMap(t *testing.T) {
 	tok := testtoken.New(95).GitHub("ghp_")
 	root := t.TempDir()
 	src := "// settings\n\n\n\n\nexport const s = {\n  token: \"" + tok + "\",\n};\n"
-	m, err := json.Marshal(map[string]any{
-		"version":        3,
-		"mappings":       strings.Repeat("AAAA;", 200),
-		"sources":        []any{"webpack:///src/config.ts"},
-		"sourcesContent": []any{src},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := sourceMapJSON(t, []any{"webpack:///src/config.ts"}, []any{src})
 	if err := os.MkdirAll(filepath.Join(root, "dist"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -110,4 +94,20 @@ func TestScanInlineSourceMap(t *testing.T) {
 	if code != exitFindings || len(rep.Findings) != 1 || rep.Findings[0].Location != want || rep.Findings[0].Line != 7 || len(rep.Skipped) != 0 {
 		t.Errorf("exit %d, want one finding at %s:7: %s", code, want, out)
 	}
+}
+
+// sourceMapJSON is a revision-3 source map embedding contents as the
+// sources named.
+func sourceMapJSON(t *testing.T, sources, contents []any) []byte {
+	t.Helper()
+	m, err := json.Marshal(map[string]any{
+		"version":        3,
+		"mappings":       strings.Repeat("AAAA;", 200),
+		"sources":        sources,
+		"sourcesContent": contents,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
